@@ -1,0 +1,218 @@
+"""Reference strategies for repeated matrix games (Axelrod 1980; Nowak and Sigmund 1993; Akata et al. 2023).
+
+Each reads the repeated-matrix observation: ``round`` (rounds played), ``history`` (realised
+actions, own column first) and ``payoff_matrix`` (own payoffs, own action on axis 0). Action 0
+is "cooperate" (or the first option), action 1 "defect" (the second). Where the Axelrod library
+has a strategy of the same name, ``info.axelrod_name`` names it and the moves after any history
+are the same.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from arena.agents.base import AgentInfo, MatchContext, ScriptedAgent
+
+C, D = 0, 1
+INF = float("inf")
+
+
+def _other_last(observation: dict[str, Any]) -> int:
+    """The first opponent's realised action in the previous round."""
+    return int(observation["history"][observation["round"] - 1, 1])
+
+
+def _own_last(observation: dict[str, Any]) -> int:
+    return int(observation["history"][observation["round"] - 1, 0])
+
+
+class AlwaysCooperate(ScriptedAgent):
+    """Always plays action 0 (cooperate)."""
+
+    info = AgentInfo(False, 0, source="Axelrod (1984)", axelrod_name="Cooperator")
+
+    def decide(self, observation: dict[str, Any]) -> int:
+        return C
+
+
+class AlwaysDefect(ScriptedAgent):
+    """Always plays action 1 (defect)."""
+
+    info = AgentInfo(False, 0, source="Axelrod (1984)", axelrod_name="Defector")
+
+    def decide(self, observation: dict[str, Any]) -> int:
+        return D
+
+
+class RandomParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    p: float = Field(0.5, ge=0.0, le=1.0, description="probability of playing action 0")
+
+
+class RandomPlayer(ScriptedAgent):
+    """Plays action 0 with probability ``p``, otherwise one of the other actions uniformly."""
+
+    info = AgentInfo(True, 0, source="Axelrod (1980)", axelrod_name="Random")
+    Params = RandomParams
+
+    def reset(self, context: MatchContext) -> None:
+        super().reset(context)
+        self._rng = random.Random(context.seed)
+        self._p = float(self.params.p)  # type: ignore[attr-defined]
+
+    def decide(self, observation: dict[str, Any]) -> int:
+        if self._rng.random() < self._p:
+            return C
+        n = observation["payoff_matrix"].shape[0]
+        return 1 + self._rng.randrange(n - 1) if n > 1 else C
+
+
+class TitForTat(ScriptedAgent):
+    """Cooperates first, then copies the opponent's previous move (Rapoport)."""
+
+    info = AgentInfo(False, 1, source="Axelrod (1980)", axelrod_name="Tit For Tat")
+
+    def decide(self, observation: dict[str, Any]) -> int:
+        return _other_last(observation) if observation["round"] else C
+
+
+class TitForTwoTats(ScriptedAgent):
+    """Defects only after two consecutive defections by the opponent."""
+
+    info = AgentInfo(False, 2, source="Axelrod (1984)", axelrod_name="Tit For 2 Tats")
+
+    def decide(self, observation: dict[str, Any]) -> int:
+        t = observation["round"]
+        if t < 2:
+            return C
+        history = observation["history"]
+        return D if history[t - 1, 1] == D and history[t - 2, 1] == D else C
+
+
+class SuspiciousTitForTat(ScriptedAgent):
+    """Defects first, then copies the opponent's previous move."""
+
+    info = AgentInfo(False, 1, source="Beaufils et al. (1997)", axelrod_name="Suspicious Tit For Tat")
+
+    def decide(self, observation: dict[str, Any]) -> int:
+        return _other_last(observation) if observation["round"] else D
+
+
+class GenerousParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    generosity: float | None = Field(
+        None, ge=0.0, le=1.0, description="chance to forgive a defection; default from the payoffs"
+    )
+
+
+def nowak_sigmund_generosity(matrix: np.ndarray) -> float:
+    """min(1 - (T - R) / (R - S), (R - P) / (T - P)) of a 2x2 dilemma, as the Axelrod library's GTFT."""
+    r, s, t, p = matrix[0, 0], matrix[0, 1], matrix[1, 0], matrix[1, 1]
+    if r == s or t == p:
+        return 1.0 / 3.0
+    return float(min(1 - (t - r) / (r - s), (r - p) / (t - p)))
+
+
+class GenerousTitForTat(ScriptedAgent):
+    """Tit for tat that forgives a defection with probability ``generosity`` (Nowak and Sigmund 1992)."""
+
+    info = AgentInfo(True, 1, source="Nowak and Sigmund (1992)", axelrod_name="GTFT")
+    Params = GenerousParams
+
+    def reset(self, context: MatchContext) -> None:
+        super().reset(context)
+        self._rng = random.Random(context.seed)
+        self._generosity: float | None = self.params.generosity  # type: ignore[attr-defined]
+
+    def decide(self, observation: dict[str, Any]) -> int:
+        if not observation["round"] or _other_last(observation) == C:
+            return C
+        if self._generosity is None:
+            self._generosity = nowak_sigmund_generosity(observation["payoff_matrix"])
+        return C if self._rng.random() < self._generosity else D
+
+
+class GrimTrigger(ScriptedAgent):
+    """Cooperates until the opponent defects once, then defects forever (Friedman 1971)."""
+
+    info = AgentInfo(False, INF, source="Friedman (1971)", axelrod_name="Grudger")
+
+    def reset(self, context: MatchContext) -> None:
+        super().reset(context)
+        self._triggered = False
+
+    def decide(self, observation: dict[str, Any]) -> int:
+        if not self._triggered and observation["round"] and _other_last(observation) == D:
+            self._triggered = True
+        return D if self._triggered else C
+
+
+class WinStayLoseShift(ScriptedAgent):
+    """Pavlov: repeats its move after a win, switches after a loss (Nowak and Sigmund 1993).
+
+    A round is won when its stage payoff is at least the mean entry of the player's payoff
+    matrix: in the Prisoner's Dilemma that is R or T (stay) against S or P (shift).
+    """
+
+    info = AgentInfo(False, 1, source="Nowak and Sigmund (1993)", axelrod_name="Win-Stay Lose-Shift")
+
+    def reset(self, context: MatchContext) -> None:
+        super().reset(context)
+        self._aspiration: float | None = None
+
+    def decide(self, observation: dict[str, Any]) -> int:
+        t = observation["round"]
+        if not t:
+            return C
+        if self._aspiration is None:
+            self._aspiration = float(np.mean(observation["payoff_matrix"]))
+        last = _own_last(observation)
+        if observation["rewards"][t - 1, 0] >= self._aspiration:
+            return last
+        return (last + 1) % observation["payoff_matrix"].shape[0]
+
+
+class Alternator(ScriptedAgent):
+    """Cooperates first, then plays the opposite of its own previous move."""
+
+    info = AgentInfo(False, 1, source="Axelrod (1984)", axelrod_name="Alternator")
+
+    def decide(self, observation: dict[str, Any]) -> int:
+        if not observation["round"]:
+            return C
+        return (_own_last(observation) + 1) % observation["payoff_matrix"].shape[0]
+
+
+class DefectOnce(ScriptedAgent):
+    """Defects in the first round, then cooperates forever (Akata et al. 2023)."""
+
+    info = AgentInfo(False, 0, source="Akata et al. (2023)")
+
+    def decide(self, observation: dict[str, Any]) -> int:
+        return C if observation["round"] else D
+
+
+class TurnTaker(ScriptedAgent):
+    """Takes turns at the coordination outcomes of Battle of the Sexes (Akata et al. 2023).
+
+    Opens with its favourite outcome. After a coordinated round it moves to the next option
+    (so the outcome alternates); after a miscoordination the player in seat 0 holds its move
+    and every other seat yields to the opponent's, which breaks the tie between two turn-takers.
+    """
+
+    info = AgentInfo(False, 1, source="Akata et al. (2023)")
+
+    def decide(self, observation: dict[str, Any]) -> int:
+        t = observation["round"]
+        matrix = observation["payoff_matrix"]
+        if not t:
+            diagonal = [matrix[(a,) * matrix.ndim] for a in range(min(matrix.shape))]
+            return int(np.argmax(diagonal))
+        mine, theirs = _own_last(observation), _other_last(observation)
+        if mine == theirs:
+            return (mine + 1) % matrix.shape[0]
+        return mine if observation["seat"] == 0 else theirs

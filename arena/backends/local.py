@@ -1,0 +1,92 @@
+"""Run matches on this machine: in-process for one worker, else a pool of forked processes.
+
+The pool is created before the caller opens the database or starts a progress thread, so
+forking copies neither. Workers ask the kernel to kill them when the parent dies (Linux), so
+a killed ``arena run`` leaves no orphans behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from arena.backends.plan import FixturePlayer, MatchPlan
+from arena.records import MatchRecord
+from arena.schedule import Fixture
+
+_player: FixturePlayer | None = None
+
+
+def _die_with_parent() -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: orphans exit when the task pipe closes
+
+
+def _init_worker(plan: MatchPlan) -> None:
+    global _player
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    _player = FixturePlayer(plan)
+
+
+def _play_chunk(fixtures: Sequence[Fixture]) -> list[MatchRecord]:
+    assert _player is not None, "worker used before initialisation"
+    return _player.play(fixtures)
+
+
+def default_workers() -> int:
+    """One worker per available core."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def chunk_size(n_fixtures: int, workers: int) -> int:
+    """Enough chunks to keep every worker busy and the progress bar moving, not so many
+    that scheduling dominates."""
+    return max(1, min(64, n_fixtures // (workers * 8) or 1))
+
+
+class LocalBackend:
+    """``with LocalBackend(plan, workers) as backend: for batch in backend.play(fixtures)``."""
+
+    def __init__(self, plan: MatchPlan, workers: int | None = None) -> None:
+        self.plan = plan
+        self.workers = workers or default_workers()
+        self._pool: Any = None
+
+    def __enter__(self) -> LocalBackend:
+        if self.workers > 1:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            context = multiprocessing.get_context(method)
+            self._pool = context.Pool(self.workers, _init_worker, (self.plan,))
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if self._pool is not None:
+            if kind is None:
+                self._pool.close()
+            else:
+                self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def play(self, fixtures: Sequence[Fixture]) -> Iterator[list[MatchRecord]]:
+        """Yield finished matches in batches, in whatever order they finish."""
+        size = chunk_size(len(fixtures), self.workers)
+        chunks = [list(fixtures[i : i + size]) for i in range(0, len(fixtures), size)]
+        if self._pool is None:
+            player = FixturePlayer(self.plan)
+            for chunk in chunks:
+                yield player.play(chunk)
+            return
+        yield from self._pool.imap_unordered(_play_chunk, chunks)

@@ -1,0 +1,74 @@
+"""What a worker needs to play any fixture of a tournament, and how it plays a batch."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from arena.config import AgentSpec
+from arena.errors import ArenaError
+from arena.records import MatchRecord
+from arena.schedule import Fixture
+
+
+class MatchFailed(ArenaError):
+    """A match raised: names the match and its seats so it can be replayed alone."""
+
+
+@dataclass(frozen=True)
+class MatchPlan:
+    """The game and the agents of a tournament; small and picklable."""
+
+    game_id: str
+    game_params: dict[str, Any]
+    agents: tuple[AgentSpec, ...]
+
+    def make_env(self) -> Any:
+        from arena.registry import make_game
+
+        return make_game(self.game_id, **self.game_params)
+
+
+class FixturePlayer:
+    """Plays fixtures of one plan, reusing one environment and one agent object per seat."""
+
+    def __init__(self, plan: MatchPlan) -> None:
+        self.plan = plan
+        self.env = plan.make_env()
+        self._agents: dict[tuple[int, int], Any] = {}
+
+    def _agent(self, agent_index: int, seat: int) -> Any:
+        key = (agent_index, seat)
+        if key not in self._agents:
+            self._agents[key] = self.plan.agents[agent_index].build()
+        return self._agents[key]
+
+    async def _play(self, fixtures: Sequence[Fixture]) -> list[MatchRecord]:
+        from arena.match import run_match
+
+        records = []
+        for fixture in fixtures:
+            agents = [self._agent(a, seat) for seat, a in enumerate(fixture.seats)]
+            try:
+                record = await run_match(
+                    self.env,
+                    agents,
+                    game_id=self.plan.game_id,
+                    seed=fixture.seed,
+                    params=self.plan.game_params,
+                    match_index=fixture.index,
+                )
+            except Exception as error:
+                names = " vs ".join(agent.name for agent in agents)
+                raise MatchFailed(
+                    f"match {fixture.index} ({names}, seed {fixture.seed}) failed: "
+                    f"{type(error).__name__}: {error}"
+                ) from error
+            records.append(record)
+        return records
+
+    def play(self, fixtures: Sequence[Fixture]) -> list[MatchRecord]:
+        """Play ``fixtures`` in order in one event loop."""
+        return asyncio.run(self._play(fixtures))

@@ -1,0 +1,221 @@
+"""Tournament files (TOML): their shape, and errors that name the file, the key and the fix.
+
+```toml
+[tournament]
+name = "quickstart"
+seed = 7
+workers = 2            # optional, default: number of cores
+db = "arena.db"        # optional, relative to the current folder
+[game]
+id = "matrix/prisoners-dilemma-v0"
+rounds = 200           # game parameters sit beside id
+[schedule]
+format = "round-robin"
+repetitions = 10
+swap_seats = true
+[[agents]]
+name = "tit-for-tat"
+[[agents]]
+name = "random"
+p = 0.3                # agent parameters sit beside name
+alias = "random-30"    # optional: how results name this agent
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from arena.errors import ArenaError, ConfigError
+from arena.validation import error_message, format_location
+
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class TournamentSection(BaseModel):
+    model_config = _STRICT
+    name: str = Field(min_length=1, max_length=200, pattern=r"^[^\s/\\][^/\\]*$")
+    seed: int = Field(0, ge=0, lt=2**63)
+    workers: int | None = Field(None, ge=1, le=1024)
+    db: str | None = Field(None, min_length=1)
+
+
+class ScheduleSection(BaseModel):
+    model_config = _STRICT
+    format: Literal["round-robin"] = "round-robin"
+    repetitions: int = Field(1, ge=1, le=1_000_000)
+    swap_seats: bool = True
+    self_play: bool = False
+
+
+class GameSection(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    id: str = Field(min_length=1)
+
+
+class AgentSection(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    name: str = Field(min_length=1)
+    alias: str | None = Field(None, min_length=1, max_length=200)
+
+
+class TournamentFile(BaseModel):
+    model_config = _STRICT
+    tournament: TournamentSection
+    game: GameSection
+    schedule: ScheduleSection = ScheduleSection()
+    agents: list[AgentSection] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    """An agent as a tournament seats it: the registered name, its parameters, its display name."""
+
+    name: str
+    params: dict[str, Any]
+    display_name: str
+
+    def build(self) -> Any:
+        """A fresh agent object."""
+        from arena.registry import make_agent
+
+        return make_agent(self.name, self.display_name, **self.params)
+
+
+def display_name(name: str, params: dict[str, Any], alias: str | None) -> str:
+    """How results name an agent: its alias, else its name with any parameters."""
+    if alias:
+        return alias
+    if not params:
+        return name
+    return f"{name}(" + ",".join(f"{k}={v}" for k, v in sorted(params.items())) + ")"
+
+
+@dataclass(frozen=True)
+class TournamentConfig:
+    """A validated tournament file."""
+
+    name: str
+    seed: int
+    workers: int | None
+    db: str | None
+    game_id: str
+    game_params: dict[str, Any]
+    repetitions: int
+    swap_seats: bool
+    self_play: bool
+    agents: tuple[AgentSpec, ...]
+    source: str = "<config>"
+
+    def results_key(self) -> dict[str, Any]:
+        """Everything that decides the results (not workers or db): what resuming must match."""
+        return {
+            "name": self.name,
+            "seed": self.seed,
+            "game": {"id": self.game_id, **self.game_params},
+            "schedule": {
+                "format": "round-robin",
+                "repetitions": self.repetitions,
+                "swap_seats": self.swap_seats,
+                "self_play": self.self_play,
+            },
+            "agents": [
+                {"name": a.name, "params": a.params, "display_name": a.display_name}
+                for a in self.agents
+            ],
+        }
+
+
+def load_config(path: str | Path) -> TournamentConfig:
+    """Read, parse and fully validate a tournament file (game and agents included)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, expected a TOML file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read ({error})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: malformed TOML: {error}") from None
+    return parse_config(data, source=str(path))
+
+
+def parse_config(data: dict[str, Any], source: str = "<config>") -> TournamentConfig:
+    """Validate a parsed tournament mapping; errors read ``source: [section] key: problem``."""
+    try:
+        parsed = TournamentFile.model_validate(data)
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        loc = tuple(detail["loc"])
+        if len(loc) > 1 and loc[0] == "agents" and isinstance(loc[1], int):
+            head, rest = f"agents[{loc[1]}]", loc[2:]
+        else:
+            head, rest = (f"[{loc[0]}]", loc[1:]) if loc else ("", ())
+        key = f" {format_location(rest)}" if rest else ""
+        raise ConfigError(f"{source}: {head}{key}: {error_message(detail)}") from None
+
+    from arena.registry import GAMES, agent_class, game_family, make_game
+
+    game_params = dict(parsed.game.model_extra or {})
+    try:
+        GAMES.get(parsed.game.id)
+    except ArenaError as error:
+        raise ConfigError(f"{source}: [game] id: {error}") from None
+    try:
+        env = make_game(parsed.game.id, **game_params)
+    except ArenaError as error:
+        raise ConfigError(f"{source}: [game] {error}") from None
+    family = game_family(parsed.game.id)
+    n_seats = len(env.possible_agents)
+
+    specs: list[AgentSpec] = []
+    for k, entry in enumerate(parsed.agents):
+        params = dict(entry.model_extra or {})
+        where = f"{source}: agents[{k}]"
+        try:
+            cls = agent_class(entry.name)
+            cls(name=entry.name, **params)
+        except ArenaError as error:
+            raise ConfigError(f"{where} ({entry.name}): {error}") from None
+        families = cls.info.families
+        if "*" not in families and family not in families:
+            raise ConfigError(
+                f"{where}: {entry.name} cannot play {parsed.game.id} "
+                f"(it plays {', '.join(families)} games)"
+            )
+        specs.append(AgentSpec(entry.name, params, display_name(entry.name, params, entry.alias)))
+
+    names = [s.display_name for s in specs]
+    for k, n in enumerate(names):
+        if n in names[:k]:
+            raise ConfigError(
+                f"{source}: agents[{k}]: {n!r} appears twice; give one of them an alias"
+            )
+    schedule = parsed.schedule
+    if len(specs) < n_seats and not schedule.self_play:
+        raise ConfigError(
+            f"{source}: agents: {parsed.game.id} seats {n_seats} players but only "
+            f"{len(specs)} agents are listed (add agents or set [schedule] self_play = true)"
+        )
+    return TournamentConfig(
+        name=parsed.tournament.name,
+        seed=parsed.tournament.seed,
+        workers=parsed.tournament.workers,
+        db=parsed.tournament.db,
+        game_id=parsed.game.id,
+        game_params=game_params,
+        repetitions=schedule.repetitions,
+        swap_seats=schedule.swap_seats,
+        self_play=schedule.self_play,
+        agents=tuple(specs),
+        source=source,
+    )

@@ -1,0 +1,39 @@
+"""The one exception hierarchy: every error a user can cause is an ``ArenaError``.
+
+The CLI prints ``str(error)`` as a single line and exits 2, so messages name what is wrong
+and where (file, key, value) in one sentence, without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class ArenaError(Exception):
+    """Base of every error caused by bad input rather than a bug."""
+
+
+class ConfigError(ArenaError, ValueError):
+    """A tournament file, a game parameter or an agent spec is malformed."""
+
+
+class UnknownNameError(ArenaError, KeyError):
+    """A game, agent or judge name is not registered."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class DuplicateNameError(ArenaError, ValueError):
+    """A name was registered twice."""
+
+
+class StoreError(ArenaError):
+    """The database cannot be used as asked (newer schema, conflicting tournament, ...)."""
+
+
+class MoveError(ArenaError, ValueError):
+    """A reply or an action is not a legal move; ``reason`` is what to tell the player."""
+
+    def __init__(self, reason: str, *, fault: str = "unparseable") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.fault = fault

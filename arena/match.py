@@ -1,0 +1,138 @@
+"""Play one episode of any PettingZoo game (Parallel or AEC) with seated agents."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from arena.agents.base import Agent, MatchContext, ScriptedAgent
+from arena.errors import ConfigError
+from arena.records import MatchRecord, Turn
+from arena.seeding import seat_seed
+
+
+def seat_agents(env: Any, agents: Sequence[Agent], *, game_id: str, seed: int) -> None:
+    """Reset each agent for a new match in its seat, with its own derived seed."""
+    ids = list(env.possible_agents)
+    if len(agents) != len(ids):
+        raise ConfigError(f"{game_id} seats {len(ids)} players, got {len(agents)} agents")
+    names = [agent.name for agent in agents]
+    for seat, (agent_id, agent) in enumerate(zip(ids, agents)):
+        protocol = env.text_protocol(agent_id) if agent.info.uses_llm else None
+        agent.reset(
+            MatchContext(
+                game_id=game_id,
+                agent_id=agent_id,
+                seat=seat,
+                seed=seat_seed(seed, seat),
+                opponents=tuple(n for k, n in enumerate(names) if k != seat),
+                protocol=protocol,
+            )
+        )
+
+
+async def _play_parallel(env: Any, agents: Sequence[Agent], seed: int) -> tuple[list[Turn], dict]:
+    observations, infos = env.reset(seed=seed)
+    seat_of = {agent_id: seat for seat, agent_id in enumerate(env.possible_agents)}
+    by_id = dict(zip(env.possible_agents, agents))
+    scripted = all(isinstance(agent, ScriptedAgent) for agent in agents)
+    turns: list[Turn] = []
+    step = 0
+    while env.agents:
+        live = list(env.agents)
+        if scripted:
+            actions = {a: by_id[a].decide(observations[a]) for a in live}  # type: ignore[attr-defined]
+        else:
+            moves = await asyncio.gather(*(by_id[a].act(observations[a]) for a in live))
+            actions = dict(zip(live, moves))
+        observations, rewards, _, _, infos = env.step(actions)
+        for a in live:
+            turns.append(Turn(step, seat_of[a], actions[a], rewards.get(a)))
+        step += 1
+    return turns, infos
+
+
+async def _play_aec(env: Any, agents: Sequence[Agent], seed: int) -> tuple[list[Turn], dict]:
+    env.reset(seed=seed)
+    seat_of = {agent_id: seat for seat, agent_id in enumerate(env.possible_agents)}
+    by_id = dict(zip(env.possible_agents, agents))
+    turns: list[Turn] = []
+    infos: dict[str, dict] = {}
+    step = 0
+    for agent_id in env.agent_iter():
+        observation, _, terminated, truncated, info = env.last()
+        infos[agent_id] = info
+        if terminated or truncated:
+            env.step(None)
+            continue
+        agent = by_id[agent_id]
+        if isinstance(agent, ScriptedAgent):
+            action = agent.decide(observation)
+        else:
+            action = await agent.act(observation)
+        env.step(action)
+        turns.append(Turn(step, seat_of[agent_id], action, env.rewards.get(agent_id)))
+        step += 1
+    return turns, infos
+
+
+def _totals(env: Any, turns: list[Turn], infos: dict[str, dict]) -> tuple[float, ...]:
+    """Each seat's total: the game's own ``payoffs`` report, else the sum of rewards."""
+    for info in infos.values():
+        if "payoffs" in info:
+            return tuple(float(info["payoffs"][a]) for a in env.possible_agents)
+    totals = [0.0] * len(env.possible_agents)
+    for turn in turns:
+        totals[turn.seat] += turn.reward or 0.0
+    return tuple(totals)
+
+
+async def run_match(
+    env: Any,
+    agents: Sequence[Agent],
+    *,
+    game_id: str,
+    seed: int,
+    params: dict[str, Any] | None = None,
+    match_index: int | None = None,
+) -> MatchRecord:
+    """Play one episode of ``env`` with ``agents`` in seat order and return its record."""
+    from pettingzoo import AECEnv
+
+    started = time.perf_counter()
+    seat_agents(env, agents, game_id=game_id, seed=seed)
+    play = _play_aec if isinstance(env, AECEnv) else _play_parallel
+    turns, infos = await play(env, agents, seed)
+    return MatchRecord(
+        game_id=game_id,
+        params=dict(params or {}),
+        seed=seed,
+        agents=tuple(agent.name for agent in agents),
+        payoffs=_totals(env, turns, infos),
+        turns=turns,
+        steps=(turns[-1].step + 1) if turns else 0,
+        match_index=match_index,
+        duration=time.perf_counter() - started,
+    )
+
+
+def play_match(
+    game_id: str,
+    agents: Sequence[str | Agent],
+    seed: int = 0,
+    api: str = "parallel",
+    **params: Any,
+) -> MatchRecord:
+    """Play one match of a registered game between registered agents (or agent objects).
+
+    >>> record = play_match("matrix/prisoners-dilemma-v0", ["tit-for-tat", "always-defect"], rounds=3)
+    >>> record.payoffs
+    (2.0, 7.0)
+    """
+    from arena.registry import make_agent, make_game
+
+    env = make_game(game_id, api=api, **params)
+    seated = [a if isinstance(a, Agent) else make_agent(a) for a in agents]
+    return asyncio.run(run_match(env, seated, game_id=game_id, seed=seed, params=params))

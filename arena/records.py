@@ -1,0 +1,53 @@
+"""What a match leaves behind: its turns and its outcome, independent of where it is stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+
+class Turn(NamedTuple):
+    """One decision of one seat. LLM fields stay ``None`` for scripted agents."""
+
+    step: int
+    seat: int
+    action: Any
+    reward: float | None
+    text: str | None = None
+    latency: float | None = None
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    cost: float | None = None
+    fault: str | None = None
+
+
+@dataclass(frozen=True)
+class MatchRecord:
+    """One finished episode.
+
+    ``agents`` and ``payoffs`` are in seat order; ``payoffs[i]`` is seat ``i``'s total.
+    ``match_index`` is set when the match belongs to a tournament.
+    """
+
+    game_id: str
+    params: dict[str, Any]
+    seed: int
+    agents: tuple[str, ...]
+    payoffs: tuple[float, ...]
+    turns: list[Turn] = field(repr=False)
+    steps: int = 0
+    match_index: int | None = None
+    duration: float = 0.0
+
+    def moves(self, seat: int) -> list[Any]:
+        """Every action ``seat`` took, in order."""
+        return [turn.action for turn in self.turns if turn.seat == seat]
+
+    @property
+    def faults(self) -> dict[str, int]:
+        """How many turns ended in each fault class."""
+        counts: dict[str, int] = {}
+        for turn in self.turns:
+            if turn.fault:
+                counts[turn.fault] = counts.get(turn.fault, 0) + 1
+        return counts

@@ -1,0 +1,342 @@
+"""SQLite storage of tournaments, matches, turns and registered agents.
+
+One file in WAL mode with a versioned schema (``PRAGMA user_version``). A match is written
+once, in one transaction, under the unique key (tournament, match index): a tournament killed at
+any moment and resumed never stores a match twice and never loses one that was reported stored.
+Ratings are always recomputed from these rows; they are never stored as the only truth.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from arena.errors import StoreError
+from arena.records import MatchRecord, Turn
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE tournaments (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    game_id TEXT NOT NULL,
+    config TEXT NOT NULL,
+    config_hash TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    n_matches INTEGER NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE matches (
+    id INTEGER PRIMARY KEY,
+    tournament_id INTEGER REFERENCES tournaments(id),
+    match_index INTEGER,
+    game_id TEXT NOT NULL,
+    params TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    steps INTEGER NOT NULL,
+    duration REAL NOT NULL,
+    created_at REAL NOT NULL,
+    UNIQUE (tournament_id, match_index)
+);
+CREATE TABLE match_players (
+    match_id INTEGER NOT NULL REFERENCES matches(id),
+    seat INTEGER NOT NULL,
+    agent TEXT NOT NULL,
+    payoff REAL NOT NULL,
+    PRIMARY KEY (match_id, seat)
+) WITHOUT ROWID;
+CREATE INDEX match_players_by_agent ON match_players (agent);
+CREATE TABLE turns (
+    match_id INTEGER NOT NULL REFERENCES matches(id),
+    step INTEGER NOT NULL,
+    seat INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    reward REAL,
+    text TEXT,
+    latency REAL,
+    tokens_in INTEGER,
+    tokens_out INTEGER,
+    cost REAL,
+    fault TEXT,
+    PRIMARY KEY (match_id, step, seat)
+) WITHOUT ROWID;
+CREATE TABLE agents (
+    name TEXT PRIMARY KEY,
+    spec TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+"""
+
+
+def _encode_action(action: Any) -> str:
+    """Actions are stored as JSON text; plain ints (the common case) skip the encoder."""
+    if type(action) is int:
+        return str(action)
+    if hasattr(action, "item"):  # NumPy scalars
+        action = action.item()
+    return json.dumps(action, sort_keys=True, separators=(",", ":"))
+
+
+def config_hash(config: dict[str, Any]) -> str:
+    """A stable digest of the parts of a configuration that decide the results."""
+    text = json.dumps(config, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class TournamentRow:
+    """A stored tournament and how far it got."""
+
+    id: int
+    name: str
+    game_id: str
+    config: dict[str, Any]
+    config_hash: str
+    seed: int
+    n_matches: int
+    stored: int
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one stored match: agents and total payoffs in seat order."""
+
+    tournament: str | None
+    match_index: int | None
+    agents: tuple[str, ...]
+    payoffs: tuple[float, ...]
+
+
+class Store:
+    """A connection to one arena database file; creates and migrates the schema on open."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a directory, expected a database file")
+        if not self.path.parent.exists():
+            raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: not an arena database ({error})") from None
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this arena supports "
+                f"({SCHEMA_VERSION}); upgrade strategic-arena"
+            )
+        if version == 0:
+            self._db.execute("BEGIN IMMEDIATE")  # one creator wins if two processes race
+            try:
+                if self._db.execute("PRAGMA user_version").fetchone()[0] == 0:
+                    if self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                        raise StoreError(
+                            f"{self.path}: an SQLite file that is not an arena database"
+                        )
+                    for statement in filter(str.strip, _SCHEMA.split(";")):
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def transaction(self) -> _Transaction:
+        """``with store.transaction():`` runs its body atomically (BEGIN IMMEDIATE ... COMMIT)."""
+        return _Transaction(self._db)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- tournaments -----------------------------------------------------------------------
+
+    def open_tournament(
+        self, name: str, *, game_id: str, config: dict[str, Any], seed: int, n_matches: int
+    ) -> TournamentRow:
+        """Create tournament ``name``, or return it when it exists with the same configuration.
+
+        A stored tournament of the same name whose configuration differs is an error: resuming
+        it would mix two rule sets in one result table.
+        """
+        digest = config_hash(config)
+        with self.transaction():
+            row = self._db.execute(
+                "SELECT config_hash FROM tournaments WHERE name = ?", (name,)
+            ).fetchone()
+            if row is None:
+                self._db.execute(
+                    "INSERT INTO tournaments (name, game_id, config, config_hash, seed, n_matches,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (name, game_id, json.dumps(config, sort_keys=True), digest, seed, n_matches,
+                     time.time()),
+                )
+            elif row[0] != digest:
+                raise StoreError(
+                    f"{self.path}: tournament {name!r} already exists with a different "
+                    "configuration; give the tournament a new name or use another --db"
+                )
+        tournament = self.tournament(name)
+        assert tournament is not None
+        return tournament
+
+    def tournament(self, name: str) -> TournamentRow | None:
+        """The stored tournament called ``name``, or ``None``."""
+        row = self._db.execute(
+            "SELECT t.id, t.name, t.game_id, t.config, t.config_hash, t.seed, t.n_matches,"
+            " (SELECT count(*) FROM matches m WHERE m.tournament_id = t.id)"
+            " FROM tournaments t WHERE t.name = ?",
+            (name,),
+        ).fetchone()
+        if row is None:
+            return None
+        return TournamentRow(row[0], row[1], row[2], json.loads(row[3]), *row[4:])
+
+    def tournaments(self) -> list[TournamentRow]:
+        """Every stored tournament, oldest first."""
+        names = [r[0] for r in self._db.execute("SELECT name FROM tournaments ORDER BY id")]
+        return [t for t in map(self.tournament, names) if t is not None]
+
+    def stored_indices(self, tournament_id: int) -> set[int]:
+        """Match indices of ``tournament_id`` already stored."""
+        rows = self._db.execute(
+            "SELECT match_index FROM matches WHERE tournament_id = ?", (tournament_id,)
+        )
+        return {r[0] for r in rows}
+
+    # -- matches ---------------------------------------------------------------------------
+
+    def write_matches(self, tournament_id: int | None, records: Iterable[MatchRecord]) -> int:
+        """Store finished matches with all their turns in one transaction; return how many.
+
+        A record whose (tournament, match index) is already stored is skipped, so writing
+        the same match twice (a retried chunk, say) cannot duplicate it.
+        """
+        written = 0
+        now = time.time()
+        db = self._db
+        with self.transaction():
+            for record in records:
+                cursor = db.execute(
+                    "INSERT OR IGNORE INTO matches (tournament_id, match_index, game_id, params,"
+                    " seed, steps, duration, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (tournament_id, record.match_index, record.game_id,
+                     json.dumps(record.params, sort_keys=True), record.seed, record.steps,
+                     record.duration, now),
+                )
+                if cursor.rowcount == 0:
+                    continue
+                match_id = cursor.lastrowid
+                db.executemany(
+                    "INSERT INTO match_players (match_id, seat, agent, payoff) VALUES (?, ?, ?, ?)",
+                    [(match_id, s, a, p) for s, (a, p) in enumerate(zip(record.agents, record.payoffs))],
+                )
+                db.executemany(
+                    "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(match_id, t[0], t[1], _encode_action(t[2]), *t[3:]) for t in record.turns],
+                )
+                written += 1
+        return written
+
+    def results(self, tournament: str | None = None) -> list[Result]:
+        """Every stored match's agents and payoffs (of one tournament, or all), in match order."""
+        query = (
+            "SELECT t.name, m.match_index, mp.seat, mp.agent, mp.payoff FROM matches m"
+            " JOIN match_players mp ON mp.match_id = m.id"
+            " LEFT JOIN tournaments t ON t.id = m.tournament_id"
+        )
+        args: tuple[Any, ...] = ()
+        if tournament is not None:
+            if self.tournament(tournament) is None:
+                known = ", ".join(t.name for t in self.tournaments()) or "none"
+                raise StoreError(f"{self.path}: no tournament {tournament!r} (stored: {known})")
+            query += " WHERE t.name = ?"
+            args = (tournament,)
+        query += " ORDER BY m.tournament_id, m.match_index, m.id, mp.seat"
+        results: list[Result] = []
+        current: tuple[Any, ...] | None = None
+        agents: list[str] = []
+        payoffs: list[float] = []
+        for name, index, _seat, agent, payoff in self._db.execute(query, args):
+            key = (name, index)
+            if key != current and current is not None:
+                results.append(Result(current[0], current[1], tuple(agents), tuple(payoffs)))
+                agents, payoffs = [], []
+            current = key
+            agents.append(agent)
+            payoffs.append(payoff)
+        if current is not None:
+            results.append(Result(current[0], current[1], tuple(agents), tuple(payoffs)))
+        return results
+
+    def match(self, tournament: str, match_index: int) -> MatchRecord:
+        """Read one stored match back, turns included."""
+        row = self._db.execute(
+            "SELECT m.id, m.game_id, m.params, m.seed, m.steps, m.duration FROM matches m"
+            " JOIN tournaments t ON t.id = m.tournament_id"
+            " WHERE t.name = ? AND m.match_index = ?",
+            (tournament, match_index),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no match {match_index} in tournament {tournament!r}")
+        match_id, game_id, params, seed, steps, duration = row
+        players = self._db.execute(
+            "SELECT agent, payoff FROM match_players WHERE match_id = ? ORDER BY seat", (match_id,)
+        ).fetchall()
+        turns = [
+            Turn(r[0], r[1], json.loads(r[2]), *r[3:])
+            for r in self._db.execute(
+                "SELECT step, seat, action, reward, text, latency, tokens_in, tokens_out, cost,"
+                " fault FROM turns WHERE match_id = ? ORDER BY step, seat",
+                (match_id,),
+            )
+        ]
+        return MatchRecord(
+            game_id=game_id,
+            params=json.loads(params),
+            seed=seed,
+            agents=tuple(p[0] for p in players),
+            payoffs=tuple(p[1] for p in players),
+            turns=turns,
+            steps=steps,
+            match_index=match_index,
+            duration=duration,
+        )
+
+    def count(self, table: str) -> int:
+        """Rows in one of the store's tables (for reports and tests)."""
+        if table not in {"tournaments", "matches", "match_players", "turns", "agents"}:
+            raise StoreError(f"unknown table {table!r}")
+        return int(self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE on entry, COMMIT on success, ROLLBACK on any exception."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self._db.execute("COMMIT" if kind is None else "ROLLBACK")

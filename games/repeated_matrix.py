@@ -1,0 +1,259 @@
+"""Finitely repeated normal-form games (any payoff tensor, N players) as a PettingZoo ParallelEnv.
+
+=====================  ===============================================================
+Ids                    ``matrix/prisoners-dilemma-v0``, ``matrix/battle-of-the-sexes-v0``,
+                       ``matrix/stag-hunt-v0``, ``matrix/chicken-v0``,
+                       ``matrix/matching-pennies-v0``, ``matrix/harmony-v0``,
+                       ``matrix/deadlock-v0``, ``matrix/rock-paper-scissors-v0``,
+                       ``matrix/custom-v0`` (any payoffs)
+Agents                 ``player_0`` ... ``player_{N-1}`` (two for the named games)
+Moves                  simultaneous (Parallel API; ``parallel_to_aec`` gives the AEC view)
+Information            perfect recall of every realised action and stage payoff
+Action space           ``Discrete(n_i)`` for player *i*
+Observation space      ``Dict``: ``round`` (rounds played so far), ``seat``, ``history``
+                       (rounds x N realised actions, own column first, -1 = not yet
+                       played), ``rewards`` (rounds x N stage payoffs, own first),
+                       ``payoff_matrix`` (own payoffs, own action on axis 0)
+Rewards                the stage payoff each round
+End                    ``infos[agent]["payoffs"]`` = every player's total, by agent
+=====================  ===============================================================
+
+Arguments
+---------
+payoffs : one array per player in seat order (see ``matrix_payoffs`` for the orientation).
+rounds : number of rounds, or the cap when ``continuation`` is set (default 10).
+continuation : probability that another round follows each round (``None``: fixed length).
+noise : probability that a chosen action is replaced by another one (a "trembling hand";
+    with two actions this flips it). Every player observes the realised actions.
+
+Observations are read-only views of arrays the environment fills as play goes on (no history is
+copied per round); they stay valid until the next ``reset``, which allocates fresh arrays.
+
+Version history
+---------------
+v0: first release.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import gymnasium
+import numpy as np
+from pettingzoo import ParallelEnv
+from pydantic import BaseModel, ConfigDict, Field
+
+from arena.errors import ConfigError
+from arena.games.matrix_payoffs import own_first, validate_payoffs
+from arena.validation import validate_model
+
+MAX_ROUNDS = 1_000_000
+
+
+class RepeatParams(BaseModel):
+    """How the stage game repeats; shared by every registered matrix game."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    rounds: int = Field(10, ge=1, le=MAX_ROUNDS)
+    continuation: float | None = Field(None, gt=0.0, lt=1.0)
+    noise: float = Field(0.0, ge=0.0, le=1.0)
+    render_mode: Literal["ansi"] | None = None
+
+
+class RepeatedMatrixGame(ParallelEnv):
+    """A stage game played ``rounds`` times (or until a continuation draw fails)."""
+
+    metadata = {"name": "repeated_matrix_v0", "render_modes": ["ansi"], "is_parallelizable": True}
+
+    def __init__(
+        self,
+        payoffs: Sequence[Any],
+        *,
+        action_names: Sequence[Sequence[str]] | None = None,
+        game_name: str = "custom",
+        **repeat: Any,
+    ) -> None:
+        params = validate_model(RepeatParams, repeat)
+        tables = validate_payoffs(list(payoffs))
+        self.game_name = game_name
+        self.rounds = params.rounds
+        self.continuation = params.continuation
+        self.noise = params.noise
+        self.render_mode = params.render_mode
+        self.payoffs = tables
+        self.n_actions: tuple[int, ...] = tables[0].shape
+        n_players = len(tables)
+        self.possible_agents = [f"player_{i}" for i in range(n_players)]
+        self.agents: list[str] = []
+        self.action_names = self._names(action_names)
+        self._own_payoffs = []
+        for p in range(n_players):
+            matrix = own_first(tables, p)
+            matrix.flags.writeable = False
+            self._own_payoffs.append(matrix)
+        # Flat per-player tables indexed by the mixed-radix code of the joint action: one
+        # Python list lookup per player and round, no NumPy scalar overhead on the hot path.
+        self._flat = [table.ravel().tolist() for table in tables]
+        self._radix = [int(np.prod(self.n_actions[i + 1 :])) for i in range(n_players)]
+        self._orders = [[p, *(q for q in range(n_players) if q != p)] for p in range(n_players)]
+        self._action_spaces = {
+            a: gymnasium.spaces.Discrete(n) for a, n in zip(self.possible_agents, self.n_actions)
+        }
+        self._observation_spaces = {
+            a: self._observation_space(p) for p, a in enumerate(self.possible_agents)
+        }
+        self._rng = np.random.default_rng()
+        self._round = 0
+
+    def _names(self, names: Sequence[Sequence[str]] | None) -> tuple[tuple[str, ...], ...]:
+        if names is None:
+            return tuple(tuple(f"action {k}" for k in range(n)) for n in self.n_actions)
+        names = tuple(tuple(str(x) for x in player) for player in names)
+        if tuple(len(x) for x in names) != self.n_actions:
+            raise ConfigError(
+                f"action_names: expected {self.n_actions} names per player, "
+                f"got {tuple(len(x) for x in names)}"
+            )
+        return names
+
+    def _observation_space(self, player: int) -> gymnasium.spaces.Dict:
+        n = len(self.possible_agents)
+        return gymnasium.spaces.Dict(
+            {
+                "round": gymnasium.spaces.Discrete(self.rounds + 1),
+                "seat": gymnasium.spaces.Discrete(n),
+                "history": gymnasium.spaces.Box(
+                    -1, max(self.n_actions) - 1, (self.rounds, n), dtype=np.int64
+                ),
+                "rewards": gymnasium.spaces.Box(-np.inf, np.inf, (self.rounds, n), np.float64),
+                "payoff_matrix": gymnasium.spaces.Box(
+                    -np.inf, np.inf, self._own_payoffs[player].shape, np.float64
+                ),
+            }
+        )
+
+    def observation_space(self, agent: str) -> gymnasium.spaces.Space:
+        return self._observation_spaces[agent]
+
+    def action_space(self, agent: str) -> gymnasium.spaces.Space:
+        return self._action_spaces[agent]
+
+    def reset(
+        self, seed: int | None = None, options: Mapping[str, Any] | None = None
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+        if seed is not None:
+            self._rng = np.random.default_rng(seed)
+        self.agents = list(self.possible_agents)
+        self._round = 0
+        n = len(self.possible_agents)
+        self._totals = [0.0] * n
+        self._history = [np.full((self.rounds, n), -1, dtype=np.int64) for _ in range(n)]
+        self._rewards = [np.zeros((self.rounds, n), dtype=np.float64) for _ in range(n)]
+        self._views = []
+        for history, rewards in zip(self._history, self._rewards):
+            history_view, rewards_view = history.view(), rewards.view()
+            history_view.flags.writeable = False
+            rewards_view.flags.writeable = False
+            self._views.append((history_view, rewards_view))
+        return self._observations(), {a: {} for a in self.agents}
+
+    def _observations(self) -> dict[str, dict[str, Any]]:
+        t = self._round
+        return {
+            agent: {
+                "round": t,
+                "seat": p,
+                "history": self._views[p][0],
+                "rewards": self._views[p][1],
+                "payoff_matrix": self._own_payoffs[p],
+            }
+            for p, agent in enumerate(self.possible_agents)
+        }
+
+    def _checked_action(self, actions: Mapping[str, Any], player: int) -> int:
+        agent = self.possible_agents[player]
+        try:
+            action = actions[agent]
+        except KeyError:
+            raise ValueError(f"no action given for {agent}") from None
+        if isinstance(action, bool) or not isinstance(action, int | np.integer):
+            raise ValueError(f"{agent}: action must be an integer, got {action!r}")
+        action = int(action)
+        if not 0 <= action < self.n_actions[player]:
+            raise ValueError(
+                f"{agent}: action {action} is out of range 0..{self.n_actions[player] - 1}"
+            )
+        return action
+
+    def _tremble(self, chosen: list[int]) -> list[int]:
+        played = list(chosen)
+        for p, action in enumerate(chosen):
+            n = self.n_actions[p]
+            if n > 1 and self._rng.random() < self.noise:
+                other = int(self._rng.integers(n - 1))
+                played[p] = other if other < action else other + 1
+        return played
+
+    def step(self, actions: Mapping[str, Any]) -> tuple[dict, dict, dict, dict, dict]:
+        if not self.agents:
+            raise RuntimeError("step() called on a finished game; call reset() first")
+        n = len(self.possible_agents)
+        chosen = [self._checked_action(actions, p) for p in range(n)]
+        played = self._tremble(chosen) if self.noise else chosen
+        code = sum(a * r for a, r in zip(played, self._radix))
+        stage = [flat[code] for flat in self._flat]
+        t = self._round
+        for p, order in enumerate(self._orders):
+            self._history[p][t] = [played[q] for q in order]
+            self._rewards[p][t] = [stage[q] for q in order]
+            self._totals[p] += stage[p]
+        self._round = t + 1
+        done = self._round >= self.rounds or (
+            self.continuation is not None and self._rng.random() >= self.continuation
+        )
+        agents = self.possible_agents
+        observations = self._observations()
+        rewards = {a: stage[p] for p, a in enumerate(agents)}
+        terminations = {a: done for a in agents}
+        truncations = {a: False for a in agents}
+        infos: dict[str, dict[str, Any]] = {a: {} for a in agents}
+        if self.noise:
+            for p, a in enumerate(agents):
+                infos[a]["played"] = played[p]
+        if done:
+            totals = dict(zip(agents, self._totals))
+            for a in agents:
+                infos[a]["payoffs"] = totals
+            self.agents = []
+        return observations, rewards, terminations, truncations, infos
+
+    @property
+    def rounds_played(self) -> int:
+        """Rounds completed since the last reset."""
+        return self._round
+
+    def render(self) -> str | None:
+        if self.render_mode != "ansi":
+            return None
+        lines = [f"{self.game_name}: round {self._round} of {self.rounds}"]
+        for t in range(self._round):
+            seat_order = self._history[0][t]  # player 0's own-first order is the seat order
+            moves = ", ".join(self.action_names[p][a] for p, a in enumerate(seat_order))
+            lines.append(f"  {t + 1}: {moves}")
+        return "\n".join(lines)
+
+    def close(self) -> None:
+        """Nothing to release: the game holds no external resources."""
+
+    def text_protocol(self, agent: str, **options: Any) -> Any:
+        """The text protocol that tells ``agent`` this game in words and reads its replies."""
+        from arena.games.repeated_matrix_text import MatrixTextProtocol
+
+        player = self.possible_agents.index(agent)
+        tables = tuple(np.moveaxis(self.payoffs[q], player, 0) for q in self._orders[player])
+        horizon = None if self.continuation is not None else self.rounds
+        return MatrixTextProtocol(
+            payoffs=tables, horizon=horizon, continuation=self.continuation, **options
+        )
