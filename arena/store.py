@@ -1,6 +1,8 @@
 """SQLite storage of tournaments, matches, turns and registered agents.
 
-One file in WAL mode with a versioned schema (``PRAGMA user_version``). A match is written
+One file in WAL mode with a versioned schema (``PRAGMA user_version``). Turns are split in two
+tables: every turn's action and reward in ``turns``, and what only some turns have (an LLM's
+raw text, latency, tokens, cost, a fault) in ``turn_details``. A match is written
 once, in one transaction, under the unique key (tournament, match index): a tournament killed at
 any moment and resumed never stores a match twice and never loses one that was reported stored.
 Ratings are always recomputed from these rows; they are never stored as the only truth.
@@ -21,6 +23,7 @@ from arena.errors import StoreError
 from arena.records import MatchRecord, Turn
 
 SCHEMA_VERSION = 1
+_NO_DETAILS = (None,) * 6  # a turn with no text, latency, tokens, cost or fault
 
 _SCHEMA = """
 CREATE TABLE tournaments (
@@ -59,13 +62,20 @@ CREATE TABLE turns (
     seat INTEGER NOT NULL,
     action TEXT NOT NULL,
     reward REAL,
+    PRIMARY KEY (match_id, step, seat)
+) WITHOUT ROWID;
+CREATE TABLE turn_details (
+    match_id INTEGER NOT NULL,
+    step INTEGER NOT NULL,
+    seat INTEGER NOT NULL,
     text TEXT,
     latency REAL,
     tokens_in INTEGER,
     tokens_out INTEGER,
     cost REAL,
     fault TEXT,
-    PRIMARY KEY (match_id, step, seat)
+    PRIMARY KEY (match_id, step, seat),
+    FOREIGN KEY (match_id, step, seat) REFERENCES turns(match_id, step, seat)
 ) WITHOUT ROWID;
 CREATE TABLE agents (
     name TEXT PRIMARY KEY,
@@ -117,8 +127,10 @@ class Result:
 class Store:
     """A connection to one arena database file; creates and migrates the schema on open."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise StoreError(f"{self.path}: no such database (run a tournament first)")
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, expected a database file")
         if not self.path.parent.exists():
@@ -251,9 +263,14 @@ class Store:
                     [(match_id, s, a, p) for s, (a, p) in enumerate(zip(record.agents, record.payoffs))],
                 )
                 db.executemany(
-                    "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(match_id, t[0], t[1], _encode_action(t[2]), *t[3:]) for t in record.turns],
+                    "INSERT INTO turns VALUES (?, ?, ?, ?, ?)",
+                    [(match_id, t[0], t[1], _encode_action(t[2]), t[3]) for t in record.turns],
                 )
+                details = [(match_id, *t[:2], *t[4:]) for t in record.turns if t[4:] != _NO_DETAILS]
+                if details:
+                    db.executemany(
+                        "INSERT INTO turn_details VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", details
+                    )
                 written += 1
         return written
 
@@ -305,8 +322,10 @@ class Store:
         turns = [
             Turn(r[0], r[1], json.loads(r[2]), *r[3:])
             for r in self._db.execute(
-                "SELECT step, seat, action, reward, text, latency, tokens_in, tokens_out, cost,"
-                " fault FROM turns WHERE match_id = ? ORDER BY step, seat",
+                "SELECT t.step, t.seat, t.action, t.reward, d.text, d.latency, d.tokens_in,"
+                " d.tokens_out, d.cost, d.fault FROM turns t LEFT JOIN turn_details d"
+                " ON d.match_id = t.match_id AND d.step = t.step AND d.seat = t.seat"
+                " WHERE t.match_id = ? ORDER BY t.step, t.seat",
                 (match_id,),
             )
         ]
@@ -324,7 +343,7 @@ class Store:
 
     def count(self, table: str) -> int:
         """Rows in one of the store's tables (for reports and tests)."""
-        if table not in {"tournaments", "matches", "match_players", "turns", "agents"}:
+        if table not in {"tournaments", "matches", "match_players", "turns", "turn_details", "agents"}:
             raise StoreError(f"unknown table {table!r}")
         return int(self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 

@@ -72,8 +72,8 @@ def run_tournament(
         done = len(fixtures) - len(pending)
         if progress:
             progress(done, len(fixtures))
-        for batch in backend.play(pending):
-            done += store.write_matches(row.id, batch)
+        for stored_now in backend.run(pending, db=str(db), tournament_id=row.id):
+            done += stored_now
             if progress:
                 progress(done, len(fixtures))
     return TournamentReport(

@@ -172,12 +172,12 @@ class RepeatedMatrixGame(ParallelEnv):
             for p, agent in enumerate(self.possible_agents)
         }
 
-    def _checked_action(self, actions: Mapping[str, Any], player: int) -> int:
+    def _invalid_action(self, actions: Mapping[str, Any], player: int) -> int:
+        """Coerce a NumPy integer, or raise the error that says what is wrong with the action."""
         agent = self.possible_agents[player]
-        try:
-            action = actions[agent]
-        except KeyError:
-            raise ValueError(f"no action given for {agent}") from None
+        if agent not in actions:
+            raise ValueError(f"no action given for {agent}")
+        action = actions[agent]
         if isinstance(action, bool) or not isinstance(action, int | np.integer):
             raise ValueError(f"{agent}: action must be an integer, got {action!r}")
         action = int(action)
@@ -199,15 +199,21 @@ class RepeatedMatrixGame(ParallelEnv):
     def step(self, actions: Mapping[str, Any]) -> tuple[dict, dict, dict, dict, dict]:
         if not self.agents:
             raise RuntimeError("step() called on a finished game; call reset() first")
-        n = len(self.possible_agents)
-        chosen = [self._checked_action(actions, p) for p in range(n)]
+        chosen = []
+        for p, agent in enumerate(self.possible_agents):
+            action = actions.get(agent)
+            if type(action) is not int or not 0 <= action < self.n_actions[p]:
+                action = self._invalid_action(actions, p)
+            chosen.append(action)
         played = self._tremble(chosen) if self.noise else chosen
         code = sum(a * r for a, r in zip(played, self._radix))
         stage = [flat[code] for flat in self._flat]
         t = self._round
         for p, order in enumerate(self._orders):
-            self._history[p][t] = [played[q] for q in order]
-            self._rewards[p][t] = [stage[q] for q in order]
+            history, rewards = self._history[p], self._rewards[p]
+            for column, q in enumerate(order):
+                history[t, column] = played[q]
+                rewards[t, column] = stage[q]
             self._totals[p] += stage[p]
         self._round = t + 1
         done = self._round >= self.rounds or (

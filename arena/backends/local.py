@@ -1,7 +1,8 @@
 """Run matches on this machine: in-process for one worker, else a pool of forked processes.
 
-The pool is created before the caller opens the database or starts a progress thread, so
-forking copies neither. Workers ask the kernel to kill them when the parent dies (Linux), so
+Each worker plays a batch of fixtures and stores it itself, in one transaction. The pool is
+created before the caller opens the database or starts a progress thread, so forking copies
+neither. Workers ask the kernel to kill them when the parent dies (Linux), so
 a killed ``arena run`` leaves no orphans behind.
 """
 
@@ -14,7 +15,6 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from arena.backends.plan import FixturePlayer, MatchPlan
-from arena.records import MatchRecord
 from arena.schedule import Fixture
 
 _player: FixturePlayer | None = None
@@ -37,9 +37,9 @@ def _init_worker(plan: MatchPlan) -> None:
     _player = FixturePlayer(plan)
 
 
-def _play_chunk(fixtures: Sequence[Fixture]) -> list[MatchRecord]:
+def _play_chunk(task: tuple[str, int, list[Fixture]]) -> int:
     assert _player is not None, "worker used before initialisation"
-    return _player.play(fixtures)
+    return _player.play_and_store(task[2], task[0], task[1])
 
 
 def default_workers() -> int:
@@ -80,13 +80,16 @@ class LocalBackend:
             self._pool.join()
             self._pool = None
 
-    def play(self, fixtures: Sequence[Fixture]) -> Iterator[list[MatchRecord]]:
-        """Yield finished matches in batches, in whatever order they finish."""
+    def run(self, fixtures: Sequence[Fixture], *, db: str, tournament_id: int) -> Iterator[int]:
+        """Play and store ``fixtures``; yield how many new matches each finished batch stored."""
         size = chunk_size(len(fixtures), self.workers)
-        chunks = [list(fixtures[i : i + size]) for i in range(0, len(fixtures), size)]
+        tasks = [
+            (db, tournament_id, list(fixtures[i : i + size]))
+            for i in range(0, len(fixtures), size)
+        ]
         if self._pool is None:
             player = FixturePlayer(self.plan)
-            for chunk in chunks:
-                yield player.play(chunk)
+            for task in tasks:
+                yield player.play_and_store(task[2], db, tournament_id)
             return
-        yield from self._pool.imap_unordered(_play_chunk, chunks)
+        yield from self._pool.imap_unordered(_play_chunk, tasks)

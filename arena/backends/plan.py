@@ -38,6 +38,7 @@ class FixturePlayer:
         self.plan = plan
         self.env = plan.make_env()
         self._agents: dict[tuple[int, int], Any] = {}
+        self._store: Any = None
 
     def _agent(self, agent_index: int, seat: int) -> Any:
         key = (agent_index, seat)
@@ -72,3 +73,15 @@ class FixturePlayer:
     def play(self, fixtures: Sequence[Fixture]) -> list[MatchRecord]:
         """Play ``fixtures`` in order in one event loop."""
         return asyncio.run(self._play(fixtures))
+
+    def play_and_store(self, fixtures: Sequence[Fixture], db: str, tournament_id: int) -> int:
+        """Play ``fixtures`` and store them in one transaction; return how many were new.
+
+        Each process keeps its own connection: SQLite (WAL) serialises the commits, and no
+        turn has to be pickled back to a parent.
+        """
+        from arena.store import Store
+
+        if self._store is None or str(self._store.path) != db:
+            self._store = Store(db)
+        return self._store.write_matches(tournament_id, self.play(fixtures))

@@ -1,0 +1,45 @@
+# `make demo` and `make test` set everything up themselves: each creates .venv when it is
+# missing and (re)installs the project into it whenever pyproject.toml changes.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+BENCH_STAMP := $(VENV)/.installed-bench
+DEMO_DIR ?= demo
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=23.1"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	mkdir -p $(DEMO_DIR)
+	$(BIN)/arena run examples/quickstart.toml --db $(DEMO_DIR)/arena.db
+	$(BIN)/arena leaderboard show --db $(DEMO_DIR)/arena.db --tournament quickstart
+	$(BIN)/arena leaderboard publish --db $(DEMO_DIR)/arena.db --tournament quickstart --out $(DEMO_DIR)/site
+	@echo "Open $(DEMO_DIR)/site/index.html in a browser."
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Comparison peers. axelrod depends on torch: TORCH names the build to install first, so that
+# pip does not fetch a several-GB CUDA build (override it, e.g. TORCH=torch, where needed).
+TORCH ?= torch==2.13.0
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/bench_axelrod_round_robin.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
