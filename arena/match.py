@@ -35,21 +35,19 @@ def seat_agents(env: Any, agents: Sequence[Agent], *, game_id: str, seed: int) -
 
 async def _play_parallel(env: Any, agents: Sequence[Agent], seed: int) -> tuple[list[Turn], dict]:
     observations, infos = env.reset(seed=seed)
-    seat_of = {agent_id: seat for seat, agent_id in enumerate(env.possible_agents)}
-    by_id = dict(zip(env.possible_agents, agents))
+    seats = list(zip(env.possible_agents, range(len(agents)), agents))
     scripted = all(isinstance(agent, ScriptedAgent) for agent in agents)
     turns: list[Turn] = []
     step = 0
     while env.agents:
-        live = list(env.agents)
+        live = [s for s in seats if s[0] in env.agents] if len(env.agents) < len(seats) else seats
         if scripted:
-            actions = {a: by_id[a].decide(observations[a]) for a in live}  # type: ignore[attr-defined]
+            actions = {a: agent.decide(observations[a]) for a, _, agent in live}  # type: ignore[attr-defined]
         else:
-            moves = await asyncio.gather(*(by_id[a].act(observations[a]) for a in live))
-            actions = dict(zip(live, moves))
+            moves = await asyncio.gather(*(agent.act(observations[a]) for a, _, agent in live))
+            actions = {a: move for (a, _, _), move in zip(live, moves)}
         observations, rewards, _, _, infos = env.step(actions)
-        for a in live:
-            turns.append(Turn(step, seat_of[a], actions[a], rewards.get(a)))
+        turns.extend(Turn(step, seat, actions[a], rewards.get(a)) for a, seat, _ in live)
         step += 1
     return turns, infos
 

@@ -206,7 +206,9 @@ class RepeatedMatrixGame(ParallelEnv):
                 action = self._invalid_action(actions, p)
             chosen.append(action)
         played = self._tremble(chosen) if self.noise else chosen
-        code = sum(a * r for a, r in zip(played, self._radix))
+        code = 0
+        for action, radix in zip(played, self._radix):
+            code += action * radix
         stage = [flat[code] for flat in self._flat]
         t = self._round
         for p, order in enumerate(self._orders):
@@ -221,9 +223,9 @@ class RepeatedMatrixGame(ParallelEnv):
         )
         agents = self.possible_agents
         observations = self._observations()
-        rewards = {a: stage[p] for p, a in enumerate(agents)}
-        terminations = {a: done for a in agents}
-        truncations = {a: False for a in agents}
+        rewards = dict(zip(agents, stage))
+        terminations = dict.fromkeys(agents, done)
+        truncations = dict.fromkeys(agents, False)
         infos: dict[str, dict[str, Any]] = {a: {} for a in agents}
         if self.noise:
             for p, a in enumerate(agents):
@@ -234,6 +236,12 @@ class RepeatedMatrixGame(ParallelEnv):
                 infos[a]["payoffs"] = totals
             self.agents = []
         return observations, rewards, terminations, truncations, infos
+
+    @property
+    def deterministic(self) -> bool:
+        """True when the game has no chance moves: deterministic players always replay the
+        same match, whatever the seed (lets a tournament reuse such a match's turns)."""
+        return self.noise == 0 and self.continuation is None
 
     @property
     def rounds_played(self) -> int:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from arena.agents.base import ScriptedAgent
 from arena.config import AgentSpec
 from arena.errors import ArenaError
 from arena.records import MatchRecord
@@ -31,14 +32,35 @@ class MatchPlan:
         return make_game(self.game_id, **self.game_params)
 
 
+REPLAY_CACHE_TURNS = 2_000_000  # turns kept for replaying deterministic matches, per process
+
+
 class FixturePlayer:
-    """Plays fixtures of one plan, reusing one environment and one agent object per seat."""
+    """Plays fixtures of one plan, reusing one environment and one agent object per seat.
+
+    Like the Axelrod library's deterministic cache: when the game has no chance moves and every
+    seated agent is a scripted agent that declares itself deterministic, the match is the same
+    whatever its seed, so a seating played once is replayed from its turns (a new record with
+    the fixture's own index and seed) instead of being played again.
+    """
 
     def __init__(self, plan: MatchPlan) -> None:
         self.plan = plan
         self.env = plan.make_env()
         self._agents: dict[tuple[int, int], Any] = {}
         self._store: Any = None
+        self._replays: dict[tuple[int, ...], MatchRecord] = {}
+        self._replay_turns = 0
+
+    def _replayable(self, agents: Sequence[Any]) -> bool:
+        return bool(getattr(self.env, "deterministic", False)) and all(
+            isinstance(agent, ScriptedAgent) and not agent.info.stochastic for agent in agents
+        )
+
+    def _remember(self, seats: tuple[int, ...], record: MatchRecord) -> None:
+        if self._replay_turns + len(record.turns) <= REPLAY_CACHE_TURNS:
+            self._replays[seats] = record
+            self._replay_turns += len(record.turns)
 
     def _agent(self, agent_index: int, seat: int) -> Any:
         key = (agent_index, seat)
@@ -52,6 +74,13 @@ class FixturePlayer:
         records = []
         for fixture in fixtures:
             agents = [self._agent(a, seat) for seat, a in enumerate(fixture.seats)]
+            replayable = self._replayable(agents)
+            earlier = self._replays.get(fixture.seats) if replayable else None
+            if earlier is not None:
+                records.append(
+                    replace(earlier, seed=fixture.seed, match_index=fixture.index, duration=0.0)
+                )
+                continue
             try:
                 record = await run_match(
                     self.env,
@@ -67,6 +96,8 @@ class FixturePlayer:
                     f"match {fixture.index} ({names}, seed {fixture.seed}) failed: "
                     f"{type(error).__name__}: {error}"
                 ) from error
+            if replayable:
+                self._remember(fixture.seats, record)
             records.append(record)
         return records
 

@@ -1,0 +1,111 @@
+"""The SQLite store: atomic, idempotent match writes; schema versions; clear refusals."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from arena.errors import StoreError
+from arena.match import play_match
+from arena.records import Turn
+from arena.store import SCHEMA_VERSION, Store
+
+
+def record(index: int, seed: int = 0):
+    r = play_match("matrix/prisoners-dilemma-v0", ["tit-for-tat", "random"], seed=seed, rounds=5)
+    return r.__class__(**{**r.__dict__, "match_index": index})
+
+
+def test_round_trip_of_a_match(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        t = store.open_tournament("t", game_id="g", config={"x": 1}, seed=0, n_matches=2)
+        original = record(0, seed=4)
+        assert store.write_matches(t.id, [original]) == 1
+        back = store.match("t", 0)
+    assert back.payoffs == original.payoffs and back.agents == original.agents
+    assert back.turns == original.turns and back.seed == original.seed
+
+
+def test_writing_a_match_twice_stores_it_once(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=2)
+        assert store.write_matches(t.id, [record(0), record(1)]) == 2
+        assert store.write_matches(t.id, [record(1), record(0)]) == 0
+        assert store.count("matches") == 2 and store.count("turns") == 2 * 5 * 2
+        assert store.stored_indices(t.id) == {0, 1}
+
+
+def test_a_failed_batch_leaves_nothing_half_written(tmp_path: Path) -> None:
+    good = record(0)
+    bad = record(1).__class__(**{**record(1).__dict__, "turns": [Turn(0, 0, object(), 1.0)]})
+    with Store(tmp_path / "a.db") as store:
+        t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=2)
+        with pytest.raises(TypeError):
+            store.write_matches(t.id, [good, bad])
+        assert store.count("matches") == 0 and store.count("turns") == 0
+
+
+def test_llm_details_are_kept_only_where_present(tmp_path: Path) -> None:
+    r = record(0)
+    turns = list(r.turns)
+    turns[3] = turns[3]._replace(text="Option J", latency=0.2, tokens_in=10, fault="unparseable")
+    r = r.__class__(**{**r.__dict__, "turns": turns})
+    with Store(tmp_path / "a.db") as store:
+        t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=1)
+        store.write_matches(t.id, [r])
+        assert store.count("turn_details") == 1
+        assert store.match("t", 0).turns == turns
+        assert store.match("t", 0).faults == {"unparseable": 1}
+
+
+def test_same_name_different_config_is_refused(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        store.open_tournament("t", game_id="g", config={"rounds": 1}, seed=0, n_matches=1)
+        assert store.open_tournament("t", game_id="g", config={"rounds": 1}, seed=0, n_matches=1)
+        with pytest.raises(StoreError, match="already exists with a different configuration"):
+            store.open_tournament("t", game_id="g", config={"rounds": 2}, seed=0, n_matches=1)
+
+
+def test_results_in_match_order_and_unknown_tournament(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=3)
+        store.write_matches(t.id, [record(2), record(0), record(1)])
+        assert [r.match_index for r in store.results("t")] == [0, 1, 2]
+        assert store.results("t")[0].agents == ("tit-for-tat", "random")
+        with pytest.raises(StoreError, match="no tournament 'u' .stored: t."):
+            store.results("u")
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer than this arena supports"):
+        Store(path)
+
+
+@pytest.mark.parametrize("content", [b"not a database at all" * 100, None])
+def test_foreign_files_are_refused(tmp_path: Path, content: bytes | None) -> None:
+    path = tmp_path / "other.db"
+    if content is None:
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE x (y)")
+    else:
+        path.write_bytes(content)
+    with pytest.raises(StoreError):
+        Store(path)
+
+
+def test_read_only_open_does_not_create(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such database"):
+        Store(tmp_path / "missing.db", create=False)
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_wal_mode(tmp_path: Path) -> None:
+    Store(tmp_path / "a.db").close()
+    with sqlite3.connect(tmp_path / "a.db") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

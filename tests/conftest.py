@@ -1,0 +1,72 @@
+"""Shared test helpers: tournament files on disk and the real ``arena`` command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ARENA = Path(sys.executable).with_name("arena")
+
+QUICK_TOURNAMENT = """
+[tournament]
+name = "{name}"
+seed = {seed}
+
+[game]
+id = "matrix/prisoners-dilemma-v0"
+rounds = {rounds}
+
+[schedule]
+repetitions = {repetitions}
+swap_seats = true
+
+{agents}
+"""
+
+DEFAULT_AGENTS = ["tit-for-tat", "always-defect", "grim-trigger", "random", "generous-tit-for-tat"]
+
+
+def tournament_text(
+    *,
+    name: str = "t",
+    seed: int = 3,
+    rounds: int = 20,
+    repetitions: int = 2,
+    agents: list[str] | None = None,
+) -> str:
+    """A small Prisoner's Dilemma round robin as TOML text."""
+    blocks = "\n".join(f'[[agents]]\nname = "{a}"' for a in agents or DEFAULT_AGENTS)
+    return QUICK_TOURNAMENT.format(
+        name=name, seed=seed, rounds=rounds, repetitions=repetitions, agents=blocks
+    )
+
+
+@pytest.fixture
+def write_toml(tmp_path: Path) -> Callable[..., Path]:
+    """Write TOML text to a file in the test's folder and return its path."""
+
+    def write(text: str, name: str = "tournament.toml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``arena`` console script, as a user would."""
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run(
+        [str(ARENA), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
