@@ -1,4 +1,4 @@
-"""Reference strategies for repeated matrix games (Axelrod 1980; Nowak and Sigmund 1993; Akata et al. 2023).
+"""Reference strategies for repeated matrix games (Axelrod; Nowak and Sigmund; Akata et al.).
 
 Each reads the repeated-matrix observation: ``round`` (rounds played), ``history`` (realised
 actions, own column first) and ``payoff_matrix`` (own payoffs, own action on axis 0). Action 0
@@ -96,7 +96,9 @@ class TitForTwoTats(ScriptedAgent):
 class SuspiciousTitForTat(ScriptedAgent):
     """Defects first, then copies the opponent's previous move."""
 
-    info = AgentInfo(False, 1, source="Beaufils et al. (1997)", axelrod_name="Suspicious Tit For Tat")
+    info = AgentInfo(
+        False, 1, source="Beaufils et al. (1997)", axelrod_name="Suspicious Tit For Tat"
+    )
 
     def decide(self, observation: dict[str, Any]) -> int:
         return _other_last(observation) if observation["round"] else D
@@ -110,7 +112,7 @@ class GenerousParams(BaseModel):
 
 
 def nowak_sigmund_generosity(matrix: np.ndarray) -> float:
-    """min(1 - (T - R) / (R - S), (R - P) / (T - P)) of a 2x2 dilemma, as the Axelrod library's GTFT."""
+    """min(1 - (T - R) / (R - S), (R - P) / (T - P)) of a 2x2 dilemma, as axelrod's GTFT uses."""
     r, s, t, p = matrix[0, 0], matrix[0, 1], matrix[1, 0], matrix[1, 1]
     if r == s or t == p:
         return 1.0 / 3.0
@@ -118,7 +120,7 @@ def nowak_sigmund_generosity(matrix: np.ndarray) -> float:
 
 
 class GenerousTitForTat(ScriptedAgent):
-    """Tit for tat that forgives a defection with probability ``generosity`` (Nowak and Sigmund 1992)."""
+    """Tit for tat forgiving a defection with probability ``generosity`` (Nowak, Sigmund 1992)."""
 
     info = AgentInfo(True, 1, source="Nowak and Sigmund (1992)", axelrod_name="GTFT")
     Params = GenerousParams
@@ -158,7 +160,9 @@ class WinStayLoseShift(ScriptedAgent):
     matrix: in the Prisoner's Dilemma that is R or T (stay) against S or P (shift).
     """
 
-    info = AgentInfo(False, 1, source="Nowak and Sigmund (1993)", axelrod_name="Win-Stay Lose-Shift")
+    info = AgentInfo(
+        False, 1, source="Nowak and Sigmund (1993)", axelrod_name="Win-Stay Lose-Shift"
+    )
 
     def reset(self, context: MatchContext) -> None:
         super().reset(context)

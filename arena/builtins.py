@@ -8,21 +8,40 @@ _MATRIX = "arena.games.matrix_catalogue"
 _TWO = {"players": 2, "api": "parallel", "family": "matrix"}
 
 BUILTIN_GAMES: list[tuple[str, str, str, dict[str, Any]]] = [
-    ("matrix/prisoners-dilemma-v0", f"{_MATRIX}:prisoners_dilemma",
-     "repeated Prisoner's Dilemma (R,S,T,P = 3,0,5,1; variant='akata' for 8,0,10,5)", _TWO),
-    ("matrix/battle-of-the-sexes-v0", f"{_MATRIX}:battle_of_the_sexes",
-     "repeated Battle of the Sexes (10,7 / 0,0 / 0,0 / 7,10; Akata et al.)", _TWO),
+    (
+        "matrix/prisoners-dilemma-v0",
+        f"{_MATRIX}:prisoners_dilemma",
+        "repeated Prisoner's Dilemma (R,S,T,P = 3,0,5,1; variant='akata' for 8,0,10,5)",
+        _TWO,
+    ),
+    (
+        "matrix/battle-of-the-sexes-v0",
+        f"{_MATRIX}:battle_of_the_sexes",
+        "repeated Battle of the Sexes (10,7 / 0,0 / 0,0 / 7,10; Akata et al.)",
+        _TWO,
+    ),
     ("matrix/stag-hunt-v0", f"{_MATRIX}:stag_hunt", "repeated Stag Hunt (R,S,T,P = 4,1,3,2)", _TWO),
     ("matrix/chicken-v0", f"{_MATRIX}:chicken", "repeated Chicken (R,S,T,P = 3,1,4,0)", _TWO),
-    ("matrix/matching-pennies-v0", f"{_MATRIX}:matching_pennies",
-     "repeated Matching Pennies (zero-sum)", _TWO),
+    (
+        "matrix/matching-pennies-v0",
+        f"{_MATRIX}:matching_pennies",
+        "repeated Matching Pennies (zero-sum)",
+        _TWO,
+    ),
     ("matrix/harmony-v0", f"{_MATRIX}:harmony", "repeated Harmony game (R,S,T,P = 4,2,3,1)", _TWO),
     ("matrix/deadlock-v0", f"{_MATRIX}:deadlock", "repeated Deadlock (R,S,T,P = 2,1,4,3)", _TWO),
-    ("matrix/rock-paper-scissors-v0", f"{_MATRIX}:rock_paper_scissors",
-     "repeated Rock-Paper-Scissors (zero-sum)", _TWO),
-    ("matrix/custom-v0", f"{_MATRIX}:custom",
-     "any repeated normal-form game: payoffs = one array per player, in seat order",
-     {"players": "N", "api": "parallel", "family": "matrix"}),
+    (
+        "matrix/rock-paper-scissors-v0",
+        f"{_MATRIX}:rock_paper_scissors",
+        "repeated Rock-Paper-Scissors (zero-sum)",
+        _TWO,
+    ),
+    (
+        "matrix/custom-v0",
+        f"{_MATRIX}:custom",
+        "any repeated normal-form game: payoffs = one array per player, in seat order",
+        {"players": "N", "api": "parallel", "family": "matrix"},
+    ),
 ]
 
 _STRATEGIES = "arena.agents.matrix_strategies"
@@ -33,15 +52,31 @@ BUILTIN_AGENTS: list[tuple[str, str, str]] = [
     ("random", f"{_STRATEGIES}:RandomPlayer", "action 0 with probability p (default 0.5)"),
     ("tit-for-tat", f"{_STRATEGIES}:TitForTat", "cooperates, then copies the opponent"),
     ("tit-for-two-tats", f"{_STRATEGIES}:TitForTwoTats", "defects after two defections in a row"),
-    ("suspicious-tit-for-tat", f"{_STRATEGIES}:SuspiciousTitForTat",
-     "defects first, then copies the opponent"),
-    ("generous-tit-for-tat", f"{_STRATEGIES}:GenerousTitForTat",
-     "tit for tat that forgives defections at random"),
-    ("grim-trigger", f"{_STRATEGIES}:GrimTrigger", "cooperates until the first defection, then never"),
-    ("win-stay-lose-shift", f"{_STRATEGIES}:WinStayLoseShift",
-     "Pavlov: keeps a winning move, switches after a losing one"),
+    (
+        "suspicious-tit-for-tat",
+        f"{_STRATEGIES}:SuspiciousTitForTat",
+        "defects first, then copies the opponent",
+    ),
+    (
+        "generous-tit-for-tat",
+        f"{_STRATEGIES}:GenerousTitForTat",
+        "tit for tat that forgives defections at random",
+    ),
+    (
+        "grim-trigger",
+        f"{_STRATEGIES}:GrimTrigger",
+        "cooperates until the first defection, then never",
+    ),
+    (
+        "win-stay-lose-shift",
+        f"{_STRATEGIES}:WinStayLoseShift",
+        "Pavlov: keeps a winning move, switches after a losing one",
+    ),
     ("alternator", f"{_STRATEGIES}:Alternator", "cooperates, defects, cooperates, ..."),
     ("defect-once", f"{_STRATEGIES}:DefectOnce", "defects in round 1, then always cooperates"),
-    ("turn-taker", f"{_STRATEGIES}:TurnTaker",
-     "takes turns at the two coordination outcomes (Battle of the Sexes)"),
+    (
+        "turn-taker",
+        f"{_STRATEGIES}:TurnTaker",
+        "takes turns at the two coordination outcomes (Battle of the Sexes)",
+    ),
 ]

@@ -78,15 +78,23 @@ def games_list(as_json: JsonOption = False) -> None:
     from arena.registry import GAMES
 
     entries = [
-        {"id": e.name, "players": e.extra.get("players", "?"), "api": e.extra.get("api", "?"),
-         "family": e.extra.get("family", e.name.split("/")[0]), "summary": e.summary}
+        {
+            "id": e.name,
+            "players": e.extra.get("players", "?"),
+            "api": e.extra.get("api", "?"),
+            "family": e.extra.get("family", e.name.split("/")[0]),
+            "summary": e.summary,
+        }
         for e in GAMES
     ]
     if as_json:
         _print_json(entries)
         return
-    _table("Games", ["id", "players", "moves", "summary"],
-           [[e["id"], str(e["players"]), e["api"], e["summary"]] for e in entries])
+    _table(
+        "Games",
+        ["id", "players", "moves", "summary"],
+        [[e["id"], str(e["players"]), e["api"], e["summary"]] for e in entries],
+    )
 
 
 @agents_app.command("list")
@@ -99,24 +107,31 @@ def agents_list(as_json: JsonOption = False) -> None:
     for entry in AGENTS:
         info = entry.load().info
         depth = info.memory_depth
-        entries.append({
-            "name": entry.name,
-            "kind": entry.extra.get("kind", "plug-in"),
-            "families": list(info.families),
-            "stochastic": info.stochastic,
-            "memory_depth": None if depth == float("inf") else depth,
-            "uses_llm": info.uses_llm,
-            "axelrod_name": info.axelrod_name,
-            "source": info.source,
-            "summary": entry.summary,
-        })
+        entries.append(
+            {
+                "name": entry.name,
+                "kind": entry.extra.get("kind", "plug-in"),
+                "families": list(info.families),
+                "stochastic": info.stochastic,
+                "memory_depth": None if depth == float("inf") else depth,
+                "uses_llm": info.uses_llm,
+                "axelrod_name": info.axelrod_name,
+                "source": info.source,
+                "summary": entry.summary,
+            }
+        )
     if as_json:
         _print_json(entries)
         return
     rows = [
-        [e["name"], e["kind"], "yes" if e["stochastic"] else "no",
-         "inf" if e["memory_depth"] is None else f"{e['memory_depth']:g}",
-         e["axelrod_name"] or "", e["summary"]]
+        [
+            e["name"],
+            e["kind"],
+            "yes" if e["stochastic"] else "no",
+            "inf" if e["memory_depth"] is None else f"{e['memory_depth']:g}",
+            e["axelrod_name"] or "",
+            e["summary"],
+        ]
         for e in entries
     ]
     _table("Agents", ["name", "kind", "stochastic", "memory", "axelrod", "summary"], rows)
@@ -140,13 +155,21 @@ class _ProgressBar:
         if self.progress is None:
             from rich.console import Console
             from rich.progress import (
-                BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
                 TimeRemainingColumn,
             )
 
             self.progress = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
             )
             self.progress.start()
             self.task = self.progress.add_task(self.label, total=total, completed=done)
@@ -161,7 +184,9 @@ class _ProgressBar:
 @user_errors
 def run(
     file: Annotated[Path, typer.Argument(help="Tournament file (TOML).")],
-    db: Annotated[Path | None, typer.Option("--db", help="Database; overrides the file's db.")] = None,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Database; overrides the file's db.")
+    ] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Processes; default: cores.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -223,19 +248,31 @@ def leaderboard_show(
         _print_json([s.to_dict() for s in standings])
         return
     rows = [
-        [str(rank), s.agent, f"{s.rating:.0f}", f"{s.ci_low:.0f} to {s.ci_high:.0f}",
-         f"{s.elo:.0f}", str(s.matches), f"{s.wins}/{s.draws}/{s.losses}", f"{s.mean_payoff:.2f}"]
+        [
+            str(rank),
+            s.agent,
+            f"{s.rating:.0f}",
+            f"{s.ci_low:.0f} to {s.ci_high:.0f}",
+            f"{s.elo:.0f}",
+            str(s.matches),
+            f"{s.wins}/{s.draws}/{s.losses}",
+            f"{s.mean_payoff:.2f}",
+        ]
         for rank, s in enumerate(standings, start=1)
     ]
     title = f"Leaderboard: {tournament or 'all tournaments'} ({db})"
-    _table(title, ["#", "agent", "rating", "95% CI", "elo", "matches", "W/D/L", "mean payoff"], rows)
+    _table(
+        title, ["#", "agent", "rating", "95% CI", "elo", "matches", "W/D/L", "mean payoff"], rows
+    )
 
 
 @leaderboard_app.command("publish")
 @user_errors
 def leaderboard_publish(
     db: DbOption = Path("arena.db"),
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the site into.")] = Path("site"),
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the site into.")] = Path(
+        "site"
+    ),
     tournament: TournamentOption = None,
     seed: SeedOption = 0,
     bootstrap: BootstrapOption = 1000,

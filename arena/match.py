@@ -125,7 +125,8 @@ def play_match(
 ) -> MatchRecord:
     """Play one match of a registered game between registered agents (or agent objects).
 
-    >>> record = play_match("matrix/prisoners-dilemma-v0", ["tit-for-tat", "always-defect"], rounds=3)
+    >>> game = "matrix/prisoners-dilemma-v0"
+    >>> record = play_match(game, ["tit-for-tat", "always-defect"], rounds=3)
     >>> record.payoffs
     (2.0, 7.0)
     """

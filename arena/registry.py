@@ -47,7 +47,9 @@ class Registry:
     def register(self, name: str, target: str, summary: str = "", **extra: Any) -> Entry:
         """Add ``name``; registering a name twice is an error."""
         if ":" not in target:
-            raise ConfigError(f"{self.kind} {name!r}: target must look like 'module:attr', got {target!r}")
+            raise ConfigError(
+                f"{self.kind} {name!r}: target must look like 'module:attr', got {target!r}"
+            )
         if name in self._entries:
             raise DuplicateNameError(f"{self.kind} {name!r} is already registered")
         entry = Entry(name, target, summary, dict(extra))
@@ -60,7 +62,9 @@ class Registry:
         self._plugins_loaded = True
         for point in entry_points(group=self.group):
             if point.name not in self._entries:
-                self._entries[point.name] = Entry(point.name, point.value, "plug-in", {"plugin": True})
+                self._entries[point.name] = Entry(
+                    point.name, point.value, "plug-in", {"plugin": True}
+                )
 
     def get(self, name: str) -> Entry:
         """The entry for ``name``, or ``UnknownNameError`` with the closest names."""
@@ -70,8 +74,10 @@ class Registry:
             return self._entries[name]
         except KeyError:
             close = difflib.get_close_matches(name, list(self._entries), n=3, cutoff=0.5)
-            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else (
-                f"; known {self.kind}s: {', '.join(sorted(self._entries))}"
+            hint = (
+                f"; did you mean {' or '.join(repr(c) for c in close)}?"
+                if close
+                else (f"; known {self.kind}s: {', '.join(sorted(self._entries))}")
             )
             raise UnknownNameError(f"unknown {self.kind} {name!r}{hint}") from None
 

@@ -199,8 +199,15 @@ class Store:
                 self._db.execute(
                     "INSERT INTO tournaments (name, game_id, config, config_hash, seed, n_matches,"
                     " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (name, game_id, json.dumps(config, sort_keys=True), digest, seed, n_matches,
-                     time.time()),
+                    (
+                        name,
+                        game_id,
+                        json.dumps(config, sort_keys=True),
+                        digest,
+                        seed,
+                        n_matches,
+                        time.time(),
+                    ),
                 )
             elif row[0] != digest:
                 raise StoreError(
@@ -251,16 +258,26 @@ class Store:
                 cursor = db.execute(
                     "INSERT OR IGNORE INTO matches (tournament_id, match_index, game_id, params,"
                     " seed, steps, duration, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (tournament_id, record.match_index, record.game_id,
-                     json.dumps(record.params, sort_keys=True), record.seed, record.steps,
-                     record.duration, now),
+                    (
+                        tournament_id,
+                        record.match_index,
+                        record.game_id,
+                        json.dumps(record.params, sort_keys=True),
+                        record.seed,
+                        record.steps,
+                        record.duration,
+                        now,
+                    ),
                 )
                 if cursor.rowcount == 0:
                     continue
                 match_id = cursor.lastrowid
                 db.executemany(
                     "INSERT INTO match_players (match_id, seat, agent, payoff) VALUES (?, ?, ?, ?)",
-                    [(match_id, s, a, p) for s, (a, p) in enumerate(zip(record.agents, record.payoffs))],
+                    [
+                        (match_id, s, a, p)
+                        for s, (a, p) in enumerate(zip(record.agents, record.payoffs))
+                    ],
                 )
                 db.executemany(
                     "INSERT INTO turns VALUES (?, ?, ?, ?, ?)",
@@ -343,7 +360,14 @@ class Store:
 
     def count(self, table: str) -> int:
         """Rows in one of the store's tables (for reports and tests)."""
-        if table not in {"tournaments", "matches", "match_players", "turns", "turn_details", "agents"}:
+        if table not in {
+            "tournaments",
+            "matches",
+            "match_players",
+            "turns",
+            "turn_details",
+            "agents",
+        }:
             raise StoreError(f"unknown table {table!r}")
         return int(self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 

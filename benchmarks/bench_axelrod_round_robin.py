@@ -6,7 +6,8 @@ schedule (``self_play = true``, no seat swap) with its default workers and store
 SQLite. The table gives matches per second and ratios to axelrod's single-process rate, and the
 run checks that deterministic strategies score identically in both tools.
 
-Run: ``make bench`` (installs the ``bench`` extra), or ``python benchmarks/bench_axelrod_round_robin.py``.
+Run: ``make bench`` (installs the ``bench`` extra first), or
+``python benchmarks/bench_axelrod_round_robin.py``.
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ def time_axelrod(names: list[str], processes: int, build_results: bool) -> tuple
         tournament = axl.Tournament(players, turns=TURNS, repetitions=REPETITIONS, seed=1)
         started = time.perf_counter()
         tournament.play(
-            processes=None if processes == 1 else processes, progress_bar=False, build_results=build_results,
+            processes=None if processes == 1 else processes,
+            progress_bar=False,
+            build_results=build_results,
             filename=os.path.join(folder, "interactions.csv"),
         )
         seconds = time.perf_counter() - started
@@ -120,7 +123,10 @@ def check_identical_scores(shared: list[tuple[str, str, bool]], db: Path) -> tup
             match.play()
             expected = tuple(float(s) for s in match.final_score())
             if stored.get((ours_a, ours_b)) != expected:
-                mismatches.append(f"{ours_a} vs {ours_b}: arena {stored.get((ours_a, ours_b))}, axelrod {expected}")
+                mismatches.append(
+                    f"{ours_a} vs {ours_b}: arena {stored.get((ours_a, ours_b))}, "
+                    f"axelrod {expected}"
+                )
     n = len(deterministic)
     return n * (n + 1) // 2, mismatches
 
@@ -139,7 +145,9 @@ def machine() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-write", action="store_true", help="print only; do not update the table")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; do not update the table"
+    )
     args = parser.parse_args()
 
     shared = shared_strategies()
@@ -160,7 +168,15 @@ def main() -> None:
         one = time_arena(ours, 1, Path(folder))
         rows.append(("arena", "run_tournament, every turn in SQLite", one[3], one[0], one[1]))
         default = time_arena(ours, None, Path(folder))
-        rows.append(("arena", "run_tournament, default workers, every turn in SQLite", default[3], default[0], default[1]))
+        rows.append(
+            (
+                "arena",
+                "run_tournament, default workers, every turn in SQLite",
+                default[3],
+                default[0],
+                default[1],
+            )
+        )
         compared, mismatches = check_identical_scores(shared, default[2])
 
     baseline = axl_1[0] / axl_1[1]
@@ -169,7 +185,8 @@ def main() -> None:
         "",
         f"{len(shared)} shared strategies ({', '.join(ours)}), {TURNS} turns, {REPETITIONS} "
         "repetitions, self-play included, one run of `benchmarks/bench_axelrod_round_robin.py`.",
-        f"Machine: {machine()}. axelrod {version('axelrod')}, strategic-arena {version('strategic-arena')}.",
+        f"Machine: {machine()}. axelrod {version('axelrod')}, "
+        f"strategic-arena {version('strategic-arena')}.",
         f"Importing axelrod took {import_seconds:.1f} s (not counted).",
         "",
         "| tool | mode | processes | matches | seconds | matches/s | ratio to axelrod, 1 process |",
@@ -178,7 +195,8 @@ def main() -> None:
     for tool, mode, processes, matches, seconds in rows:
         rate = matches / seconds
         lines.append(
-            f"| {tool} | {mode} | {processes} | {matches} | {seconds:.2f} | {rate:.0f} | {rate / baseline:.1f}x |"
+            f"| {tool} | {mode} | {processes} | {matches} | {seconds:.2f} | {rate:.0f} "
+            f"| {rate / baseline:.1f}x |"
         )
     lines += [
         "",

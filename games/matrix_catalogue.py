@@ -55,5 +55,7 @@ def custom(
         not isinstance(action_names, list | tuple)
         or not all(isinstance(names, list | tuple) for names in action_names)
     ):
-        raise ConfigError(f"action_names: expected one list of names per player, got {action_names!r}")
+        raise ConfigError(
+            f"action_names: expected one list of names per player, got {action_names!r}"
+        )
     return RepeatedMatrixGame(payoffs, action_names=action_names, **params)

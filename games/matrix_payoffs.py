@@ -46,9 +46,7 @@ def prisoners_dilemma(variant: str = "axelrod") -> NamedGame:
     if variant not in PD_VARIANTS:
         raise ConfigError(f"variant: expected one of {sorted(PD_VARIANTS)}, got {variant!r}")
     source = "Axelrod (1980)" if variant == "axelrod" else "Akata et al. (2023)"
-    return NamedGame(
-        _symmetric_2x2(*PD_VARIANTS[variant]), (("cooperate", "defect"),) * 2, source
-    )
+    return NamedGame(_symmetric_2x2(*PD_VARIANTS[variant]), (("cooperate", "defect"),) * 2, source)
 
 
 def battle_of_the_sexes() -> NamedGame:

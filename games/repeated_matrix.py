@@ -37,7 +37,7 @@ v0: first release.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import gymnasium
 import numpy as np
@@ -65,7 +65,11 @@ class RepeatParams(BaseModel):
 class RepeatedMatrixGame(ParallelEnv):
     """A stage game played ``rounds`` times (or until a continuation draw fails)."""
 
-    metadata = {"name": "repeated_matrix_v0", "render_modes": ["ansi"], "is_parallelizable": True}
+    metadata: ClassVar[dict[str, Any]] = {
+        "name": "repeated_matrix_v0",
+        "render_modes": ["ansi"],
+        "is_parallelizable": True,
+    }
 
     def __init__(
         self,

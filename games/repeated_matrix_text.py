@@ -87,9 +87,7 @@ class MatrixTextProtocol:
                 f"{_points(self.payoffs[1][tuple(joint)])}"
             )
         else:
-            who = " and ".join(
-                f"player {k + 1} chooses option {a}" for k, a in enumerate(theirs)
-            )
+            who = " and ".join(f"player {k + 1} chooses option {a}" for k, a in enumerate(theirs))
             gains = ", ".join(
                 [f"you win {_points(self.payoffs[0][tuple(joint)])}"]
                 + [
@@ -156,7 +154,9 @@ class MatrixTextProtocol:
             lines.append(f"You have {_points(float(rewards[:played, 0].sum()))} in total so far.")
         total = f" of {self.horizon}" if self.horizon is not None else ""
         options = self._round_options(played)
-        question = " or ".join([", ".join(options[:-1]), options[-1]]) if len(options) > 1 else options[0]
+        question = (
+            " or ".join([", ".join(options[:-1]), options[-1]]) if len(options) > 1 else options[0]
+        )
         lines.append(f"You are now in round {played + 1}{total}.")
         lines.append(f"Q: Which option do you choose, {question}? Answer with the option only.")
         return "\n".join(lines)
@@ -190,6 +190,6 @@ class MatrixTextProtocol:
         return list(self.options)
 
     def fallback(self, observation: dict[str, Any]) -> int:
-        """The declared fallback: repeat one's own last realised action (the first option at first)."""
+        """The declared fallback: one's own last realised action (the first option at first)."""
         played = int(observation["round"])
         return int(observation["history"][played - 1][0]) if played else 0

@@ -84,8 +84,7 @@ class LocalBackend:
         """Play and store ``fixtures``; yield how many new matches each finished batch stored."""
         size = chunk_size(len(fixtures), self.workers)
         tasks = [
-            (db, tournament_id, list(fixtures[i : i + size]))
-            for i in range(0, len(fixtures), size)
+            (db, tournament_id, list(fixtures[i : i + size])) for i in range(0, len(fixtures), size)
         ]
         if self._pool is None:
             player = FixturePlayer(self.plan)

@@ -41,7 +41,9 @@ def test_agents_list_json_and_table() -> None:
     result = run_cli("agents", "list", "--json")
     assert result.returncode == 0
     agents = {a["name"]: a for a in json.loads(result.stdout)}
-    assert agents["tit-for-tat"]["stochastic"] is False and agents["tit-for-tat"]["memory_depth"] == 1
+    assert (
+        agents["tit-for-tat"]["stochastic"] is False and agents["tit-for-tat"]["memory_depth"] == 1
+    )
     assert agents["grim-trigger"]["memory_depth"] is None  # unbounded
     assert agents["random"]["stochastic"] is True
     assert "win-stay-lose-shift" in run_cli("agents", "list").stdout
@@ -59,9 +61,26 @@ def test_run_show_publish(write_toml: Callable[..., Path], tmp_path: Path) -> No
     shown = run_cli("leaderboard", "show", "--db", db, "--tournament", "cli", "--json")
     assert shown.returncode == 0, shown.stderr
     rows = json.loads(shown.stdout)
-    assert {r["agent"] for r in rows} == {"tit-for-tat", "always-defect", "grim-trigger", "random", "generous-tit-for-tat"}
+    assert {r["agent"] for r in rows} == {
+        "tit-for-tat",
+        "always-defect",
+        "grim-trigger",
+        "random",
+        "generous-tit-for-tat",
+    }
     for row in rows:
-        assert {"agent", "rating", "ci_low", "ci_high", "elo", "matches", "wins", "draws", "losses", "mean_payoff"} <= row.keys()
+        assert {
+            "agent",
+            "rating",
+            "ci_low",
+            "ci_high",
+            "elo",
+            "matches",
+            "wins",
+            "draws",
+            "losses",
+            "mean_payoff",
+        } <= row.keys()
         assert row["ci_low"] <= row["rating"] <= row["ci_high"]
         assert row["wins"] + row["draws"] + row["losses"] == row["matches"] == 16
     table = run_cli("leaderboard", "show", "--db", db)
@@ -73,8 +92,10 @@ def test_run_show_publish(write_toml: Callable[..., Path], tmp_path: Path) -> No
     assert {p.name for p in out.iterdir()} >= {"index.html", "leaderboard.md", "leaderboard.json"}
 
 
-def test_db_from_the_file_relative_to_the_working_folder(write_toml: Callable[..., Path], tmp_path: Path) -> None:
-    text = tournament_text(rounds=3, repetitions=1).replace('seed = 3', 'seed = 3\ndb = "here.db"')
+def test_db_from_the_file_relative_to_the_working_folder(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
+    text = tournament_text(rounds=3, repetitions=1).replace("seed = 3", 'seed = 3\ndb = "here.db"')
     path = write_toml(text)
     work = tmp_path / "work"
     work.mkdir()
@@ -84,16 +105,36 @@ def test_db_from_the_file_relative_to_the_working_folder(write_toml: Callable[..
 
 BAD_RUNS = [
     ("rounds = 10", "rounds = -3", ["[game] rounds", "greater than or equal to 1", "(got -3)"]),
-    ('id = "matrix/prisoners-dilemma-v0"', 'id = "matrix/prisoner-dilemma-v0"', ["unknown game", "did you mean 'matrix/prisoners-dilemma-v0'"]),
-    ('name = "grim-trigger"', 'name = "grim-triger"', ["unknown agent 'grim-triger'", "did you mean 'grim-trigger'"]),
+    (
+        'id = "matrix/prisoners-dilemma-v0"',
+        'id = "matrix/prisoner-dilemma-v0"',
+        ["unknown game", "did you mean 'matrix/prisoners-dilemma-v0'"],
+    ),
+    (
+        'name = "grim-trigger"',
+        'name = "grim-triger"',
+        ["unknown agent 'grim-triger'", "did you mean 'grim-trigger'"],
+    ),
     ("rounds = 10", "rounds = = 10", ["malformed TOML"]),
-    ('id = "matrix/prisoners-dilemma-v0"', 'id = "matrix/custom-v0"\npayoffs = [[[1, 2]], [[1, 2], [3, 4]]]', ["payoffs[1]: shape (2, 2) differs"]),
-    ('id = "matrix/prisoners-dilemma-v0"', 'id = "matrix/custom-v0"\npayoffs = [[[1, 2], [3, "x"]], [[1, 2], [3, 4]]]', ["payoffs[0][1][1]: expected a number, got 'x'"]),
+    (
+        'id = "matrix/prisoners-dilemma-v0"',
+        'id = "matrix/custom-v0"\npayoffs = [[[1, 2]], [[1, 2], [3, 4]]]',
+        ["payoffs[1]: shape (2, 2) differs"],
+    ),
+    (
+        'id = "matrix/prisoners-dilemma-v0"',
+        'id = "matrix/custom-v0"\npayoffs = [[[1, 2], [3, "x"]], [[1, 2], [3, 4]]]',
+        ["payoffs[0][1][1]: expected a number, got 'x'"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "fragments"), BAD_RUNS, ids=[f[0][:30] for _, _, f in BAD_RUNS])
-def test_bad_tournament_files(write_toml: Callable[..., Path], tmp_path: Path, old: str, new: str, fragments: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "fragments"), BAD_RUNS, ids=[f[0][:30] for _, _, f in BAD_RUNS]
+)
+def test_bad_tournament_files(
+    write_toml: Callable[..., Path], tmp_path: Path, old: str, new: str, fragments: list[str]
+) -> None:
     text = tournament_text(rounds=10)
     assert old in text
     path = write_toml(text.replace(old, new, 1))
@@ -107,9 +148,14 @@ def test_missing_file(tmp_path: Path) -> None:
     assert_one_line_error(run_cli("run", tmp_path / "nope.toml"), "nope.toml: no such file")
 
 
-def test_conflicting_tournament_in_the_same_db(write_toml: Callable[..., Path], tmp_path: Path) -> None:
+def test_conflicting_tournament_in_the_same_db(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
     db = tmp_path / "a.db"
-    assert run_cli("run", write_toml(tournament_text(rounds=3), "a.toml"), "--db", db, "-q").returncode == 0
+    assert (
+        run_cli("run", write_toml(tournament_text(rounds=3), "a.toml"), "--db", db, "-q").returncode
+        == 0
+    )
     result = run_cli("run", write_toml(tournament_text(rounds=4), "b.toml"), "--db", db, "-q")
     assert_one_line_error(result, "tournament 't' already exists with a different configuration")
 
@@ -119,11 +165,16 @@ def test_conflicting_tournament_in_the_same_db(write_toml: Callable[..., Path], 
     [
         (["leaderboard", "show", "--db", "{tmp}/missing.db"], ["missing.db: no such database"]),
         (["leaderboard", "show", "--db", "{db}", "--tournament", "nope"], ["no tournament 'nope'"]),
-        (["leaderboard", "publish", "--db", "{tmp}/missing.db", "--out", "{tmp}/site"], ["no such database"]),
+        (
+            ["leaderboard", "publish", "--db", "{tmp}/missing.db", "--out", "{tmp}/site"],
+            ["no such database"],
+        ),
         (["leaderboard", "show", "--db", "{tmp}/notadb.db"], ["not an arena database"]),
     ],
 )
-def test_bad_leaderboard_requests(write_toml: Callable[..., Path], tmp_path: Path, args: list[str], fragments: list[str]) -> None:
+def test_bad_leaderboard_requests(
+    write_toml: Callable[..., Path], tmp_path: Path, args: list[str], fragments: list[str]
+) -> None:
     db = tmp_path / "a.db"
     assert run_cli("run", write_toml(tournament_text(rounds=3)), "--db", db, "-q").returncode == 0
     (tmp_path / "notadb.db").write_bytes(b"hello" * 500)

@@ -43,44 +43,114 @@ def test_agent_parameters_and_aliases(write_toml: Callable[..., Path]) -> None:
     text = tournament_text(agents=["tit-for-tat"]) + '[[agents]]\nname = "random"\np = 0.3\n'
     text += '[[agents]]\nname = "random"\np = 0.9\nalias = "mostly-nice"\n'
     config = load_config(write_toml(text))
-    assert [a.display_name for a in config.agents] == ["tit-for-tat", "random(p=0.3)", "mostly-nice"]
+    assert [a.display_name for a in config.agents] == [
+        "tit-for-tat",
+        "random(p=0.3)",
+        "mostly-nice",
+    ]
     assert config.agents[1].build().params.p == 0.3
 
 
 def test_results_key_ignores_workers_and_db(write_toml: Callable[..., Path]) -> None:
     a = load_config(write_toml(ISSUE_EXAMPLE, "a.toml"))
-    b = load_config(write_toml(ISSUE_EXAMPLE.replace("workers = 2", "workers = 1").replace('"arena.db"', '"x.db"'), "b.toml"))
+    b = load_config(
+        write_toml(
+            ISSUE_EXAMPLE.replace("workers = 2", "workers = 1").replace('"arena.db"', '"x.db"'),
+            "b.toml",
+        )
+    )
     assert a.results_key() == b.results_key()
     c = load_config(write_toml(ISSUE_EXAMPLE.replace("rounds = 200", "rounds = 201"), "c.toml"))
     assert a.results_key() != c.results_key()
 
 
 BAD_FILES = [
-    ("rounds = 200", "rounds = -5", "[game] rounds: Input should be greater than or equal to 1 (got -5)"),
+    (
+        "rounds = 200",
+        "rounds = -5",
+        "[game] rounds: Input should be greater than or equal to 1 (got -5)",
+    ),
     ("rounds = 200", 'rounds = "many"', "[game] rounds: Input should be a valid integer"),
     ("rounds = 200", "rounds = 200\nturns = 3", "[game] turns: unknown key"),
-    ("matrix/prisoners-dilemma-v0", "matrix/prisoners-dilema-v0", "[game] id: unknown game 'matrix/prisoners-dilema-v0'; did you mean 'matrix/prisoners-dilemma-v0'"),
-    ('name = "grim-trigger"', 'name = "grim-triger"', "agents[1] (grim-triger): unknown agent 'grim-triger'; did you mean 'grim-trigger'"),
-    ('name = "grim-trigger"', 'name = "random"\np = 2', "agents[1] (random): p: Input should be less than or equal to 1 (got 2)"),
-    ('name = "grim-trigger"', 'name = "tit-for-tat"', "agents[1]: 'tit-for-tat' appears twice; give one of them an alias"),
-    ("repetitions = 10", "repetitions = 0", "[schedule] repetitions: Input should be greater than or equal to 1"),
-    ('format = "round-robin"', 'format = "swiss"', "[schedule] format: Input should be 'round-robin'"),
+    (
+        "matrix/prisoners-dilemma-v0",
+        "matrix/prisoners-dilema-v0",
+        "[game] id: unknown game 'matrix/prisoners-dilema-v0'; "
+        "did you mean 'matrix/prisoners-dilemma-v0'",
+    ),
+    (
+        'name = "grim-trigger"',
+        'name = "grim-triger"',
+        "agents[1] (grim-triger): unknown agent 'grim-triger'; did you mean 'grim-trigger'",
+    ),
+    (
+        'name = "grim-trigger"',
+        'name = "random"\np = 2',
+        "agents[1] (random): p: Input should be less than or equal to 1 (got 2)",
+    ),
+    (
+        'name = "grim-trigger"',
+        'name = "tit-for-tat"',
+        "agents[1]: 'tit-for-tat' appears twice; give one of them an alias",
+    ),
+    (
+        "repetitions = 10",
+        "repetitions = 0",
+        "[schedule] repetitions: Input should be greater than or equal to 1",
+    ),
+    (
+        'format = "round-robin"',
+        'format = "swiss"',
+        "[schedule] format: Input should be 'round-robin'",
+    ),
     ("seed = 7", "seed = -7", "[tournament] seed: Input should be greater than or equal to 0"),
     ("seed = 7", "seed = 7\ncolour = 1", "[tournament] colour: unknown key"),
-    ("workers = 2", "workers = 0", "[tournament] workers: Input should be greater than or equal to 1"),
-    ('name = "quickstart"', 'name = ""', "[tournament] name: String should have at least 1 character"),
-    ('[[agents]]\nname = "grim-trigger"', "", "agents: matrix/prisoners-dilemma-v0 seats 2 players but only 1 agents are listed"),
-    ('[[agents]]\nname = "tit-for-tat"\n[[agents]]\nname = "grim-trigger"', "", "[agents]: Field required"),
+    (
+        "workers = 2",
+        "workers = 0",
+        "[tournament] workers: Input should be greater than or equal to 1",
+    ),
+    (
+        'name = "quickstart"',
+        'name = ""',
+        "[tournament] name: String should have at least 1 character",
+    ),
+    (
+        '[[agents]]\nname = "grim-trigger"',
+        "",
+        "agents: matrix/prisoners-dilemma-v0 seats 2 players but only 1 agents are listed",
+    ),
+    (
+        '[[agents]]\nname = "tit-for-tat"\n[[agents]]\nname = "grim-trigger"',
+        "",
+        "[agents]: Field required",
+    ),
     ("[game]", "[gaem]", "[game]: Field required"),
     ("rounds = 200", "rounds = 200 200", "malformed TOML"),
-    ('id = "matrix/prisoners-dilemma-v0"', 'id = "matrix/custom-v0"\npayoffs = [[[1, 2], [3, 4]], [[1, 2, 3], [4, 5, 6]]]', "[game] payoffs[1]: shape (2, 3) differs from payoffs[0]'s shape (2, 2)"),
-    ('id = "matrix/prisoners-dilemma-v0"', 'id = "matrix/custom-v0"\npayoffs = [[[1, "two"], [3, 4]], [[1, 2], [3, 4]]]', "[game] payoffs[0][0][1]: expected a number, got 'two'"),
-    ('id = "matrix/prisoners-dilemma-v0"', 'id = "matrix/custom-v0"\npayoffs = [1, 2]', "[game] payoffs[0]: a 2-player game needs a 2-dimensional array"),
+    (
+        'id = "matrix/prisoners-dilemma-v0"',
+        'id = "matrix/custom-v0"\npayoffs = [[[1, 2], [3, 4]], [[1, 2, 3], [4, 5, 6]]]',
+        "[game] payoffs[1]: shape (2, 3) differs from payoffs[0]'s shape (2, 2)",
+    ),
+    (
+        'id = "matrix/prisoners-dilemma-v0"',
+        'id = "matrix/custom-v0"\npayoffs = [[[1, "two"], [3, 4]], [[1, 2], [3, 4]]]',
+        "[game] payoffs[0][0][1]: expected a number, got 'two'",
+    ),
+    (
+        'id = "matrix/prisoners-dilemma-v0"',
+        'id = "matrix/custom-v0"\npayoffs = [1, 2]',
+        "[game] payoffs[0]: a 2-player game needs a 2-dimensional array",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "message"), BAD_FILES, ids=[m[:40] for _, _, m in BAD_FILES])
-def test_bad_files_name_the_key(write_toml: Callable[..., Path], old: str, new: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "message"), BAD_FILES, ids=[m[:40] for _, _, m in BAD_FILES]
+)
+def test_bad_files_name_the_key(
+    write_toml: Callable[..., Path], old: str, new: str, message: str
+) -> None:
     assert old in ISSUE_EXAMPLE
     path = write_toml(ISSUE_EXAMPLE.replace(old, new, 1))
     with pytest.raises(ConfigError) as error:

@@ -11,14 +11,29 @@ from arena.errors import ConfigError, DuplicateNameError, UnknownNameError
 from arena.registry import AGENTS, GAMES, Registry, make_agent, make_game
 
 REQUIRED_GAMES = [
-    "matrix/prisoners-dilemma-v0", "matrix/battle-of-the-sexes-v0", "matrix/stag-hunt-v0",
-    "matrix/chicken-v0", "matrix/matching-pennies-v0", "matrix/harmony-v0", "matrix/deadlock-v0",
-    "matrix/rock-paper-scissors-v0", "matrix/custom-v0",
+    "matrix/prisoners-dilemma-v0",
+    "matrix/battle-of-the-sexes-v0",
+    "matrix/stag-hunt-v0",
+    "matrix/chicken-v0",
+    "matrix/matching-pennies-v0",
+    "matrix/harmony-v0",
+    "matrix/deadlock-v0",
+    "matrix/rock-paper-scissors-v0",
+    "matrix/custom-v0",
 ]
 REQUIRED_AGENTS = [
-    "always-cooperate", "always-defect", "random", "tit-for-tat", "tit-for-two-tats",
-    "suspicious-tit-for-tat", "generous-tit-for-tat", "grim-trigger", "win-stay-lose-shift",
-    "alternator", "defect-once", "turn-taker",
+    "always-cooperate",
+    "always-defect",
+    "random",
+    "tit-for-tat",
+    "tit-for-two-tats",
+    "suspicious-tit-for-tat",
+    "generous-tit-for-tat",
+    "grim-trigger",
+    "win-stay-lose-shift",
+    "alternator",
+    "defect-once",
+    "turn-taker",
 ]
 
 
@@ -40,12 +55,14 @@ def test_required_agents_are_registered_with_metadata(name: str) -> None:
     [("tit-for-tatt", "'tit-for-tat'"), ("grim", "'grim-trigger'"), ("randon", "'random'")],
 )
 def test_unknown_agent_suggests(name: str, suggestion: str) -> None:
-    with pytest.raises(UnknownNameError, match=f"unknown agent '{name}'; did you mean .*{suggestion}"):
+    with pytest.raises(
+        UnknownNameError, match=f"unknown agent '{name}'; did you mean .*{suggestion}"
+    ):
         AGENTS.get(name)
 
 
 def test_unknown_game_lists_known_ones_when_nothing_is_close() -> None:
-    with pytest.raises(UnknownNameError, match="known games: .*matrix/chicken-v0"):
+    with pytest.raises(UnknownNameError, match=r"known games: .*matrix/chicken-v0"):
         GAMES.get("zzzzzzzz")
 
 

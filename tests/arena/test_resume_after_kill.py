@@ -18,8 +18,16 @@ from tests.arena.test_tournament import stored_digest
 from tests.conftest import ARENA, run_cli, tournament_text
 
 AGENTS = [
-    "tit-for-tat", "grim-trigger", "win-stay-lose-shift", "tit-for-two-tats", "generous-tit-for-tat",
-    "suspicious-tit-for-tat", "always-cooperate", "always-defect", "alternator", "random",
+    "tit-for-tat",
+    "grim-trigger",
+    "win-stay-lose-shift",
+    "tit-for-two-tats",
+    "generous-tit-for-tat",
+    "suspicious-tit-for-tat",
+    "always-cooperate",
+    "always-defect",
+    "alternator",
+    "random",
 ]
 TOTAL = 20 * 90  # 20 repetitions of 45 pairs in both seat orders
 
@@ -60,7 +68,9 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").exists(), reason="reads process groups from /proc")
-@pytest.mark.parametrize("kill_after", [0, 1, TOTAL // 2], ids=["at-start", "first-match", "half-way"])
+@pytest.mark.parametrize(
+    "kill_after", [0, 1, TOTAL // 2], ids=["at-start", "first-match", "half-way"]
+)
 def test_sigkill_then_resume(
     write_toml: Callable[..., Path], tmp_path: Path, reference: list[tuple], kill_after: int
 ) -> None:
@@ -68,7 +78,9 @@ def test_sigkill_then_resume(
     db = tmp_path / "arena.db"
     run = subprocess.Popen(
         [str(ARENA), "run", str(path), "--db", str(db), "--workers", "2", "--quiet"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while stored_count(db) < kill_after and run.poll() is None and time.monotonic() < deadline:
@@ -91,11 +103,14 @@ def test_sigkill_then_resume(
     assert stored_digest(db) == reference
 
 
-def test_a_clean_run_leaves_no_process_behind(write_toml: Callable[..., Path], tmp_path: Path) -> None:
+def test_a_clean_run_leaves_no_process_behind(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
     path = write_toml(tournament_text(rounds=5))
     run = subprocess.Popen(
         [str(ARENA), "run", str(path), "--db", str(tmp_path / "a.db"), "--quiet"],
-        stdout=subprocess.DEVNULL, start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
     )
     assert run.wait(timeout=60) == 0
     time.sleep(0.05)

@@ -12,7 +12,13 @@ from arena.seeding import match_seed, seat_seed
 
 @pytest.mark.parametrize(
     ("n", "swap", "self_play", "per_repetition"),
-    [(4, True, False, 12), (4, False, False, 6), (4, True, True, 16), (4, False, True, 10), (2, True, False, 2)],
+    [
+        (4, True, False, 12),
+        (4, False, False, 6),
+        (4, True, True, 16),
+        (4, False, True, 10),
+        (2, True, False, 2),
+    ],
 )
 def test_two_seat_counts(n: int, swap: bool, self_play: bool, per_repetition: int) -> None:
     fixtures = round_robin(n, 2, repetitions=3, swap_seats=swap, self_play=self_play)

@@ -74,7 +74,7 @@ def test_results_in_match_order_and_unknown_tournament(tmp_path: Path) -> None:
         store.write_matches(t.id, [record(2), record(0), record(1)])
         assert [r.match_index for r in store.results("t")] == [0, 1, 2]
         assert store.results("t")[0].agents == ("tit-for-tat", "random")
-        with pytest.raises(StoreError, match="no tournament 'u' .stored: t."):
+        with pytest.raises(StoreError, match=r"no tournament 'u' \(stored: t\)"):
             store.results("u")
 
 

@@ -1,4 +1,4 @@
-"""Tournaments: every scheduled match stored once, replayable alone, same results for any worker count."""
+"""Tournaments: every match stored once, replayable alone, the same for any worker count."""
 
 from __future__ import annotations
 
@@ -24,10 +24,12 @@ def stored_digest(db: Path) -> list[tuple]:
         digest = []
         for match_id, index, seed in matches:
             players = con.execute(
-                "SELECT agent, payoff FROM match_players WHERE match_id = ? ORDER BY seat", (match_id,)
+                "SELECT agent, payoff FROM match_players WHERE match_id = ? ORDER BY seat",
+                (match_id,),
             ).fetchall()
             turns = con.execute(
-                "SELECT step, seat, action, reward FROM turns WHERE match_id = ? ORDER BY step, seat",
+                "SELECT step, seat, action, reward FROM turns WHERE match_id = ?"
+                " ORDER BY step, seat",
                 (match_id,),
             ).fetchall()
             digest.append((index, seed, tuple(players), tuple(turns)))
@@ -35,7 +37,9 @@ def stored_digest(db: Path) -> list[tuple]:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_every_match_and_turn_is_stored(write_toml: Callable[..., Path], tmp_path: Path, workers: int) -> None:
+def test_every_match_and_turn_is_stored(
+    write_toml: Callable[..., Path], tmp_path: Path, workers: int
+) -> None:
     config = load_config(write_toml(tournament_text(rounds=15, repetitions=3)))
     report = run_tournament(config, tmp_path / "a.db", workers=workers)
     assert report.total == 3 * 5 * 4 == report.played
@@ -45,7 +49,9 @@ def test_every_match_and_turn_is_stored(write_toml: Callable[..., Path], tmp_pat
         assert store.count("match_players") == 120
 
 
-def test_worker_count_does_not_change_results(write_toml: Callable[..., Path], tmp_path: Path) -> None:
+def test_worker_count_does_not_change_results(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
     config = load_config(write_toml(tournament_text(rounds=30, repetitions=2)))
     run_tournament(config, tmp_path / "one.db", workers=1)
     run_tournament(config, tmp_path / "two.db", workers=2)
@@ -58,7 +64,9 @@ def test_any_match_replays_alone(write_toml: Callable[..., Path], tmp_path: Path
     with Store(tmp_path / "a.db") as store:
         for index in (0, 7, 33):
             stored = store.match("t", index)
-            replay = play_match(stored.game_id, list(stored.agents), seed=stored.seed, **stored.params)
+            replay = play_match(
+                stored.game_id, list(stored.agents), seed=stored.seed, **stored.params
+            )
             assert replay.payoffs == stored.payoffs
             assert replay.turns == stored.turns
 
@@ -71,7 +79,9 @@ def test_seed_changes_stochastic_results(write_toml: Callable[..., Path], tmp_pa
     assert stored_digest(tmp_path / "a.db") != stored_digest(tmp_path / "b.db")
 
 
-def test_running_again_resumes_and_completes(write_toml: Callable[..., Path], tmp_path: Path) -> None:
+def test_running_again_resumes_and_completes(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
     config = load_config(write_toml(tournament_text(rounds=10, repetitions=2)))
     db = tmp_path / "a.db"
     run_tournament(config, tmp_path / "reference.db", workers=1)

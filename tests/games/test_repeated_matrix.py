@@ -86,7 +86,9 @@ def test_each_player_sees_its_own_payoffs_own_action_first(game_id: str) -> None
     env = make_game(game_id, **params_for(game_id))
     observations, _ = env.reset(seed=0)
     for p, agent in enumerate(env.possible_agents):
-        np.testing.assert_array_equal(observations[agent]["payoff_matrix"], own_first(env.payoffs, p))
+        np.testing.assert_array_equal(
+            observations[agent]["payoff_matrix"], own_first(env.payoffs, p)
+        )
         assert observations[agent]["seat"] == p
 
 
@@ -160,8 +162,14 @@ def test_three_player_custom_game() -> None:
         ({}, "payoffs: required"),
         ({"payoffs": [[1, 2], [3, 4]]}, "payoffs[0]: a 2-player game needs a 2-dimensional array"),
         ({"payoffs": [[[1, 2], [3, 4]]]}, "at least 2"),
-        ({"payoffs": [[[1, 2], [3, 4]], [[1, 2, 3], [4, 5, 6]]]}, "payoffs[1]: shape (2, 3) differs"),
-        ({"payoffs": [[[1, "x"], [3, 4]], [[1, 2], [3, 4]]]}, "payoffs[0][0][1]: expected a number, got 'x'"),
+        (
+            {"payoffs": [[[1, 2], [3, 4]], [[1, 2, 3], [4, 5, 6]]]},
+            "payoffs[1]: shape (2, 3) differs",
+        ),
+        (
+            {"payoffs": [[[1, "x"], [3, 4]], [[1, 2], [3, 4]]]},
+            "payoffs[0][0][1]: expected a number, got 'x'",
+        ),
         ({"payoffs": [[[1, 2], [3]], [[1, 2], [3, 4]]]}, "payoffs[0]: rows have different lengths"),
         ({"payoffs": [[[1, True], [3, 4]], [[1, 2], [3, 4]]]}, "expected a number, got True"),
         ({"payoffs": [[[1, float("inf")], [3, 4]], [[1, 2], [3, 4]]]}, "expected a finite number"),
@@ -182,7 +190,10 @@ def test_bad_custom_parameters_are_named(params: dict[str, Any], message: str) -
 
 @pytest.mark.parametrize(
     ("params", "message"),
-    [({"payoffs": [[[1]]]}, "payoffs: unknown key"), ({"variant": "x"}, "variant: expected one of")],
+    [
+        ({"payoffs": [[[1]]]}, "payoffs: unknown key"),
+        ({"variant": "x"}, "variant: expected one of"),
+    ],
 )
 def test_named_games_reject_what_they_do_not_take(params: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("(", r"\(")):

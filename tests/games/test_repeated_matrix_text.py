@@ -20,8 +20,14 @@ def test_rules_state_both_players_payoffs_from_the_readers_side(bos: tuple) -> N
     rules = env.text_protocol("player_1").rules()
     assert "You will play 10 rounds in total" in rules
     # Seat 1 prefers the second option: coordinating on F pays it 10 and the other 7.
-    assert "If you choose Option F and the other player chooses Option F, then you win 10 points" in rules
-    assert "If you choose Option J and the other player chooses Option J, then you win 7 points" in rules
+    assert (
+        "If you choose Option F and the other player chooses Option F, then you win 10 points"
+        in rules
+    )
+    assert (
+        "If you choose Option J and the other player chooses Option J, then you win 7 points"
+        in rules
+    )
 
 
 def test_history_is_told_round_by_round(bos: tuple) -> None:
@@ -30,7 +36,10 @@ def test_history_is_told_round_by_round(bos: tuple) -> None:
     observations, *_ = env.step({"player_0": 0, "player_1": 0})
     text = env.text_protocol("player_0").describe(observations["player_0"])
     assert "In round 1, you chose Option J and the other player chose Option F." in text
-    assert "In round 2, you chose Option J and the other player chose Option J. Thus, you won 10 points and the other player won 7 points." in text
+    assert (
+        "In round 2, you chose Option J and the other player chose Option J. "
+        "Thus, you won 10 points and the other player won 7 points." in text
+    )
     assert "You have 10 points in total so far." in text
     assert "You are now in round 3 of 10." in text
 
@@ -45,8 +54,15 @@ def test_unknown_horizon_is_not_revealed() -> None:
 
 @pytest.mark.parametrize(
     ("reply", "action"),
-    [("Option J", 0), ("option f", 1), ("F", 1), ("**Option F**", 1), ("I choose Option: J.", 0),
-     ("Option 'J'", 0), ("j", 0)],
+    [
+        ("Option J", 0),
+        ("option f", 1),
+        ("F", 1),
+        ("**Option F**", 1),
+        ("I choose Option: J.", 0),
+        ("Option 'J'", 0),
+        ("j", 0),
+    ],
 )
 def test_parse_reads_one_option(bos: tuple, reply: str, action: int) -> None:
     env, _ = bos
@@ -55,10 +71,13 @@ def test_parse_reads_one_option(bos: tuple, reply: str, action: int) -> None:
 
 @pytest.mark.parametrize(
     ("reply", "fault", "reason"),
-    [("", "empty", "the reply is empty"), ("   ", "empty", "the reply is empty"),
-     ("Option J or Option F", "unparseable", "names several options"),
-     ("Option K", "illegal", "there is no option k"),
-     ("I would rather not", "unparseable", "names no option")],
+    [
+        ("", "empty", "the reply is empty"),
+        ("   ", "empty", "the reply is empty"),
+        ("Option J or Option F", "unparseable", "names several options"),
+        ("Option K", "illegal", "there is no option k"),
+        ("I would rather not", "unparseable", "names no option"),
+    ],
 )
 def test_parse_explains_what_is_wrong(bos: tuple, reply: str, fault: str, reason: str) -> None:
     env, _ = bos
@@ -75,7 +94,9 @@ def test_custom_labels_and_shuffled_order(bos: tuple) -> None:
     assert protocol.parse("Option Y") == 1
     questions = [protocol.describe(observations["player_0"]).splitlines()[-1]]
     for _ in range(11):
-        observations, *_ = env.step({"player_0": 0, "player_1": 0}) if env.agents else (observations,)
+        observations, *_ = (
+            env.step({"player_0": 0, "player_1": 0}) if env.agents else (observations,)
+        )
         questions.append(protocol.describe(observations["player_0"]).splitlines()[-1])
     firsts = {q.split("choose, ")[1].split(" or ")[0] for q in questions}
     assert firsts == {"Option X", "Option Y"}  # the first-listed option varies by round
@@ -85,8 +106,11 @@ def test_custom_labels_and_shuffled_order(bos: tuple) -> None:
 
 @pytest.mark.parametrize(
     ("labels", "message"),
-    [(("A",), "expected 2 labels"), (("A", "a"), "must differ ignoring case"),
-     (("A", "B C"), "is not 1-16 letters or digits")],
+    [
+        (("A",), "expected 2 labels"),
+        (("A", "a"), "must differ ignoring case"),
+        (("A", "B C"), "is not 1-16 letters or digits"),
+    ],
 )
 def test_bad_labels(bos: tuple, labels: tuple, message: str) -> None:
     env, _ = bos
