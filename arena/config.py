@@ -68,7 +68,7 @@ class TournamentFile(BaseModel):
     model_config = _STRICT
     tournament: TournamentSection
     game: GameSection
-    schedule: ScheduleSection = ScheduleSection()
+    schedule: ScheduleSection = Field(default_factory=ScheduleSection)
     agents: list[AgentSection] = Field(min_length=1)
 
 

@@ -216,10 +216,10 @@ class RepeatedMatrixGame(ParallelEnv):
         stage = [flat[code] for flat in self._flat]
         t = self._round
         for p, order in enumerate(self._orders):
-            history, rewards = self._history[p], self._rewards[p]
+            history, stage_rewards = self._history[p], self._rewards[p]
             for column, q in enumerate(order):
                 history[t, column] = played[q]
-                rewards[t, column] = stage[q]
+                stage_rewards[t, column] = stage[q]
             self._totals[p] += stage[p]
         self._round = t + 1
         done = self._round >= self.rounds or (
