@@ -60,8 +60,8 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
-    for k, column in enumerate(columns):
-        table.add_column(column, no_wrap=k == 0, overflow="fold")
+    for k, column in enumerate(columns):  # only the last column (a summary) may wrap
+        table.add_column(column, no_wrap=k < len(columns) - 1, overflow="fold")
     for row in rows:
         table.add_row(*row)
     Console().print(table)

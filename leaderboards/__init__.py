@@ -1,1 +1,1 @@
-"""placeholder"""
+"""Ratings computed from stored match results, and the pages that publish them."""
