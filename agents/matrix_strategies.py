@@ -50,11 +50,17 @@ class AlwaysDefect(ScriptedAgent):
 
 class RandomParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-    p: float = Field(0.5, ge=0.0, le=1.0, description="probability of playing action 0")
+    p: float | None = Field(
+        None, ge=0.0, le=1.0, description="probability of action 0; default: all actions alike"
+    )
 
 
 class RandomPlayer(ScriptedAgent):
-    """Plays action 0 with probability ``p``, otherwise one of the other actions uniformly."""
+    """Plays action 0 with probability ``p``, otherwise one of the other actions uniformly.
+
+    Without ``p`` every action is equally likely (with two actions: ``p = 0.5``, as axelrod's
+    ``Random``).
+    """
 
     info = AgentInfo(True, 0, source="Axelrod (1980)", axelrod_name="Random")
     Params = RandomParams
@@ -62,12 +68,14 @@ class RandomPlayer(ScriptedAgent):
     def reset(self, context: MatchContext) -> None:
         super().reset(context)
         self._rng = random.Random(context.seed)
-        self._p = float(self.params.p)  # type: ignore[attr-defined]
+        self._p: float | None = self.params.p  # type: ignore[attr-defined]
 
     def decide(self, observation: dict[str, Any]) -> int:
+        n = observation["payoff_matrix"].shape[0]
+        if self._p is None:
+            return self._rng.randrange(n)
         if self._rng.random() < self._p:
             return C
-        n = observation["payoff_matrix"].shape[0]
         return 1 + self._rng.randrange(n - 1) if n > 1 else C
 
 
@@ -204,8 +212,10 @@ class TurnTaker(ScriptedAgent):
     """Takes turns at the coordination outcomes of Battle of the Sexes (Akata et al. 2023).
 
     Opens with its favourite outcome. After a coordinated round it moves to the next option
-    (so the outcome alternates); after a miscoordination the player in seat 0 holds its move
-    and every other seat yields to the opponent's, which breaks the tie between two turn-takers.
+    (so the outcome alternates). After a miscoordination the player in seat 0 holds its move,
+    which breaks the tie between two turn-takers, and every other seat yields: it plays the
+    opponent's next move as it expects it, the last one again, or the one after it when the
+    opponent has just switched (an alternating opponent keeps alternating).
     """
 
     info = AgentInfo(False, 1, source="Akata et al. (2023)")
@@ -216,7 +226,11 @@ class TurnTaker(ScriptedAgent):
         if not t:
             diagonal = [matrix[(a,) * matrix.ndim] for a in range(min(matrix.shape))]
             return int(np.argmax(diagonal))
+        n = matrix.shape[0]
         mine, theirs = _own_last(observation), _other_last(observation)
         if mine == theirs:
-            return (mine + 1) % matrix.shape[0]
-        return mine if observation["seat"] == 0 else theirs
+            return (mine + 1) % n
+        if observation["seat"] == 0:
+            return mine
+        switched = t >= 2 and observation["history"][t - 2, 1] != theirs
+        return (theirs + 1) % n if switched else theirs
