@@ -1,8 +1,10 @@
 """SQLite storage of tournaments, matches, turns and registered agents.
 
-One file in WAL mode with a versioned schema (``PRAGMA user_version``). Turns are split in two
-tables: every turn's action and reward in ``turns``, and what only some turns have (an LLM's
-raw text, latency, tokens, cost, a fault) in ``turn_details``. A match is written
+One file in WAL mode with a versioned schema (``PRAGMA user_version``). Every turn is stored:
+each seat's turns of a match as one JSON array of ``[step, action, reward]`` in ``seat_turns``
+(a 200-round match is two rows, not four hundred), readable turn by turn through the view
+``turns`` (match_id, step, seat, action, reward); what only some turns have (an LLM's raw text,
+latency, tokens, cost, a fault) is in ``turn_details``, one row per such turn. A match is written
 once, in one transaction, under the unique key (tournament, match index): a tournament killed at
 any moment and resumed never stores a match twice and never loses one that was reported stored.
 Ratings are always recomputed from these rows; they are never stored as the only truth.
@@ -23,6 +25,15 @@ from arena.errors import StoreError
 from arena.records import MatchRecord, Turn
 
 SCHEMA_VERSION = 1
+TABLES = (
+    "tournaments",
+    "matches",
+    "match_players",
+    "seat_turns",
+    "turns",
+    "turn_details",
+    "agents",
+)
 _NO_DETAILS = (None,) * 6  # a turn with no text, latency, tokens, cost or fault
 
 _SCHEMA = """
@@ -56,16 +67,18 @@ CREATE TABLE match_players (
     PRIMARY KEY (match_id, seat)
 ) WITHOUT ROWID;
 CREATE INDEX match_players_by_agent ON match_players (agent);
-CREATE TABLE turns (
+CREATE TABLE seat_turns (
     match_id INTEGER NOT NULL REFERENCES matches(id),
-    step INTEGER NOT NULL,
     seat INTEGER NOT NULL,
-    action TEXT NOT NULL,
-    reward REAL,
-    PRIMARY KEY (match_id, step, seat)
+    turns TEXT NOT NULL,
+    PRIMARY KEY (match_id, seat)
 ) WITHOUT ROWID;
+CREATE VIEW turns AS
+    SELECT st.match_id AS match_id, json_extract(j.value, '$[0]') AS step, st.seat AS seat,
+           json_extract(j.value, '$[1]') AS action, json_extract(j.value, '$[2]') AS reward
+    FROM seat_turns st, json_each(st.turns) j;
 CREATE TABLE turn_details (
-    match_id INTEGER NOT NULL,
+    match_id INTEGER NOT NULL REFERENCES matches(id),
     step INTEGER NOT NULL,
     seat INTEGER NOT NULL,
     text TEXT,
@@ -74,8 +87,7 @@ CREATE TABLE turn_details (
     tokens_out INTEGER,
     cost REAL,
     fault TEXT,
-    PRIMARY KEY (match_id, step, seat),
-    FOREIGN KEY (match_id, step, seat) REFERENCES turns(match_id, step, seat)
+    PRIMARY KEY (match_id, step, seat)
 ) WITHOUT ROWID;
 CREATE TABLE agents (
     name TEXT PRIMARY KEY,
@@ -85,13 +97,24 @@ CREATE TABLE agents (
 """
 
 
-def _encode_action(action: Any) -> str:
-    """Actions are stored as JSON text; plain ints (the common case) skip the encoder."""
-    if type(action) is int:
-        return str(action)
-    if hasattr(action, "item"):  # NumPy scalars
-        action = action.item()
-    return json.dumps(action, sort_keys=True, separators=(",", ":"))
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):  # NumPy scalars
+        return value.item()
+    if hasattr(value, "tolist"):  # NumPy arrays
+        return value.tolist()
+    raise TypeError(f"cannot store {type(value).__name__} {value!r} as JSON")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), default=_json_default)
+
+
+def _seat_rows(match_id: int, turns: list[Turn]) -> list[tuple[int, int, str]]:
+    """One ``(match_id, seat, JSON [[step, action, reward], ...])`` row per seat."""
+    by_seat: dict[int, list[tuple[int, Any, float | None]]] = {}
+    for turn in turns:
+        by_seat.setdefault(turn[1], []).append((turn[0], turn[2], turn[3]))
+    return [(match_id, seat, _dumps(rows)) for seat, rows in sorted(by_seat.items())]
 
 
 def config_hash(config: dict[str, Any]) -> str:
@@ -280,8 +303,7 @@ class Store:
                     ],
                 )
                 db.executemany(
-                    "INSERT INTO turns VALUES (?, ?, ?, ?, ?)",
-                    [(match_id, t[0], t[1], _encode_action(t[2]), t[3]) for t in record.turns],
+                    "INSERT INTO seat_turns VALUES (?, ?, ?)", _seat_rows(match_id, record.turns)
                 )
                 details = [(match_id, *t[:2], *t[4:]) for t in record.turns if t[4:] != _NO_DETAILS]
                 if details:
@@ -336,16 +358,21 @@ class Store:
         players = self._db.execute(
             "SELECT agent, payoff FROM match_players WHERE match_id = ? ORDER BY seat", (match_id,)
         ).fetchall()
-        turns = [
-            Turn(r[0], r[1], json.loads(r[2]), *r[3:])
+        details = {
+            (r[0], r[1]): r[2:]
             for r in self._db.execute(
-                "SELECT t.step, t.seat, t.action, t.reward, d.text, d.latency, d.tokens_in,"
-                " d.tokens_out, d.cost, d.fault FROM turns t LEFT JOIN turn_details d"
-                " ON d.match_id = t.match_id AND d.step = t.step AND d.seat = t.seat"
-                " WHERE t.match_id = ? ORDER BY t.step, t.seat",
+                "SELECT step, seat, text, latency, tokens_in, tokens_out, cost, fault"
+                " FROM turn_details WHERE match_id = ?",
                 (match_id,),
             )
-        ]
+        }
+        turns = []
+        for seat, encoded in self._db.execute(
+            "SELECT seat, turns FROM seat_turns WHERE match_id = ?", (match_id,)
+        ):
+            for step, action, reward in json.loads(encoded):
+                turns.append(Turn(step, seat, action, reward, *details.get((step, seat), ())))
+        turns.sort(key=lambda turn: (turn.step, turn.seat))
         return MatchRecord(
             game_id=game_id,
             params=json.loads(params),
@@ -360,14 +387,7 @@ class Store:
 
     def count(self, table: str) -> int:
         """Rows in one of the store's tables (for reports and tests)."""
-        if table not in {
-            "tournaments",
-            "matches",
-            "match_players",
-            "turns",
-            "turn_details",
-            "agents",
-        }:
+        if table not in TABLES:
             raise StoreError(f"unknown table {table!r}")
         return int(self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 

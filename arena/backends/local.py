@@ -18,6 +18,7 @@ from arena.backends.plan import FixturePlayer, MatchPlan
 from arena.schedule import Fixture
 
 _player: FixturePlayer | None = None
+_write_lock: Any = None
 
 
 def _die_with_parent() -> None:
@@ -30,16 +31,17 @@ def _die_with_parent() -> None:
         pass  # not Linux: orphans exit when the task pipe closes
 
 
-def _init_worker(plan: MatchPlan) -> None:
-    global _player
+def _init_worker(plan: MatchPlan, write_lock: Any) -> None:
+    global _player, _write_lock
     _die_with_parent()
+    _write_lock = write_lock
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     _player = FixturePlayer(plan)
 
 
 def _play_chunk(task: tuple[str, int, list[Fixture]]) -> int:
     assert _player is not None, "worker used before initialisation"
-    return _player.play_and_store(task[2], task[0], task[1])
+    return _player.play_and_store(task[2], task[0], task[1], _write_lock)
 
 
 def default_workers() -> int:
@@ -53,7 +55,7 @@ def default_workers() -> int:
 def chunk_size(n_fixtures: int, workers: int) -> int:
     """Enough chunks to keep every worker busy and the progress bar moving, not so many
     that scheduling dominates."""
-    return max(1, min(64, n_fixtures // (workers * 8) or 1))
+    return max(1, min(64, n_fixtures // (workers * 4) or 1))
 
 
 class LocalBackend:
@@ -68,7 +70,7 @@ class LocalBackend:
         if self.workers > 1:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             context = multiprocessing.get_context(method)
-            self._pool = context.Pool(self.workers, _init_worker, (self.plan,))
+            self._pool = context.Pool(self.workers, _init_worker, (self.plan, context.Lock()))
         return self
 
     def __exit__(self, kind: object, *exc: object) -> None:

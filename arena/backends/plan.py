@@ -105,14 +105,22 @@ class FixturePlayer:
         """Play ``fixtures`` in order in one event loop."""
         return asyncio.run(self._play(fixtures))
 
-    def play_and_store(self, fixtures: Sequence[Fixture], db: str, tournament_id: int) -> int:
+    def play_and_store(
+        self, fixtures: Sequence[Fixture], db: str, tournament_id: int, lock: Any = None
+    ) -> int:
         """Play ``fixtures`` and store them in one transaction; return how many were new.
 
-        Each process keeps its own connection: SQLite (WAL) serialises the commits, and no
-        turn has to be pickled back to a parent.
+        Each process keeps its own connection, so no turn is pickled back to a parent. Writers
+        take ``lock`` (shared by the pool) around the transaction: SQLite alone would make a
+        waiting writer poll with growing sleeps, which idles a worker for longer than the
+        other one holds the database.
         """
         from arena.store import Store
 
         if self._store is None or str(self._store.path) != db:
             self._store = Store(db)
-        return self._store.write_matches(tournament_id, self.play(fixtures))
+        records = self.play(fixtures)
+        if lock is None:
+            return self._store.write_matches(tournament_id, records)
+        with lock:
+            return self._store.write_matches(tournament_id, records)

@@ -34,6 +34,7 @@ def test_writing_a_match_twice_stores_it_once(tmp_path: Path) -> None:
         assert store.write_matches(t.id, [record(0), record(1)]) == 2
         assert store.write_matches(t.id, [record(1), record(0)]) == 0
         assert store.count("matches") == 2 and store.count("turns") == 2 * 5 * 2
+        assert store.count("seat_turns") == 2 * 2  # one JSON row per seat and match
         assert store.stored_indices(t.id) == {0, 1}
 
 
@@ -109,3 +110,29 @@ def test_wal_mode(tmp_path: Path) -> None:
     Store(tmp_path / "a.db").close()
     with sqlite3.connect(tmp_path / "a.db") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_turns_view_reads_every_turn(tmp_path: Path) -> None:
+    original = record(0, seed=2)
+    with Store(tmp_path / "a.db") as store:
+        t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=1)
+        store.write_matches(t.id, [original])
+    with sqlite3.connect(tmp_path / "a.db") as db:
+        rows = db.execute("SELECT step, seat, action, reward FROM turns ORDER BY step, seat")
+        assert [tuple(r) for r in rows] == [t[:4] for t in original.turns]
+
+
+def test_numpy_and_structured_actions_round_trip(tmp_path: Path) -> None:
+    import numpy as np
+
+    r = record(0)
+    turns = [
+        r.turns[0]._replace(action=np.int64(1)),
+        r.turns[1]._replace(action={"offer": [1.5, 2], "say": "deal?"}),
+        *r.turns[2:],
+    ]
+    with Store(tmp_path / "a.db") as store:
+        t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=1)
+        store.write_matches(t.id, [r.__class__(**{**r.__dict__, "turns": turns})])
+        back = store.match("t", 0).turns
+    assert back[0].action == 1 and back[1].action == {"offer": [1.5, 2], "say": "deal?"}

@@ -88,7 +88,7 @@ def test_running_again_resumes_and_completes(
     run_tournament(config, db, workers=1)
     with sqlite3.connect(db) as con:  # lose a third of the matches, as an interruption would
         ids = [r[0] for r in con.execute("SELECT id FROM matches WHERE match_index % 3 = 0")]
-        for table in ("turns", "match_players"):
+        for table in ("seat_turns", "match_players"):
             con.executemany(f"DELETE FROM {table} WHERE match_id = ?", [(i,) for i in ids])
         con.executemany("DELETE FROM matches WHERE id = ?", [(i,) for i in ids])
     report = run_tournament(config, db, workers=2)
