@@ -55,16 +55,21 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+def _table(title: str, columns: list[str], rows: list[list[str]], wrap: int = -1) -> None:
+    """Print a table; only column ``wrap`` (a name or summary) may wrap, numbers never do."""
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
-    for k, column in enumerate(columns):  # only the last column (a summary) may wrap
-        table.add_column(column, no_wrap=k < len(columns) - 1, overflow="fold")
+    wrapping = wrap % len(columns)
+    for k, column in enumerate(columns):
+        table.add_column(column, no_wrap=k != wrapping, overflow="fold")
     for row in rows:
         table.add_row(*row)
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:  # a log or a pipe: do not squeeze into 80 columns
+        console = Console(width=160)
+    console.print(table)
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
