@@ -28,6 +28,22 @@ swap_seats = true
 {agents}
 """
 
+# The leaderboard JSON contract (issue 2): every row has at least these keys.
+LEADERBOARD_KEYS = frozenset(
+    {
+        "agent",
+        "rating",
+        "ci_low",
+        "ci_high",
+        "elo",
+        "matches",
+        "wins",
+        "draws",
+        "losses",
+        "mean_payoff",
+    }
+)
+
 DEFAULT_AGENTS = ["tit-for-tat", "always-defect", "grim-trigger", "random", "generous-tit-for-tat"]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli, tournament_text
+from tests.conftest import LEADERBOARD_KEYS, run_cli, tournament_text
 
 
 def assert_one_line_error(result, *fragments: str) -> None:
@@ -69,18 +69,7 @@ def test_run_show_publish(write_toml: Callable[..., Path], tmp_path: Path) -> No
         "generous-tit-for-tat",
     }
     for row in rows:
-        assert {
-            "agent",
-            "rating",
-            "ci_low",
-            "ci_high",
-            "elo",
-            "matches",
-            "wins",
-            "draws",
-            "losses",
-            "mean_payoff",
-        } <= row.keys()
+        assert row.keys() >= LEADERBOARD_KEYS
         assert row["ci_low"] <= row["rating"] <= row["ci_high"]
         assert row["wins"] + row["draws"] + row["losses"] == row["matches"] == 16
     table = run_cli("leaderboard", "show", "--db", db)

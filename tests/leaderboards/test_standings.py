@@ -13,6 +13,7 @@ import pytest
 from arena.leaderboards.publish import publish
 from arena.leaderboards.standings import compute_leaderboard
 from arena.store import Result
+from tests.conftest import LEADERBOARD_KEYS
 
 
 def result(agents: tuple[str, ...], payoffs: tuple[float, ...], index: int = 0) -> Result:
@@ -70,18 +71,7 @@ def test_fast_enough_for_real_tournaments() -> None:
 
 def test_to_dict_has_the_documented_keys() -> None:
     row = compute_leaderboard([result(("a", "b"), (1.0, 0.0))])[0].to_dict()
-    assert set(row) == {
-        "agent",
-        "rating",
-        "ci_low",
-        "ci_high",
-        "elo",
-        "matches",
-        "wins",
-        "draws",
-        "losses",
-        "mean_payoff",
-    }
+    assert set(row) == LEADERBOARD_KEYS
 
 
 def test_publish_writes_three_self_contained_files(tmp_path: Path) -> None:
