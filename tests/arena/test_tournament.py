@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from arena.agents.base import AgentInfo, ScriptedAgent
+from arena.backends.plan import MatchFailed
 from arena.config import load_config
 from arena.match import play_match
+from arena.registry import AGENTS
 from arena.store import Store
 from arena.tournament import run_tournament
 from tests.conftest import tournament_text
@@ -131,3 +134,35 @@ name = "alternator"
     assert report.total == 4 * 6
     with Store(tmp_path / "a.db") as store:
         assert all(len(r.agents) == 3 for r in store.results("three"))
+
+
+class Explodes(ScriptedAgent):
+    """Raises in round 3: a bug in an agent, not bad input."""
+
+    info = AgentInfo(False, 0)
+
+    def decide(self, observation: dict) -> int:
+        if observation["round"] == 2:
+            raise RuntimeError("boom")
+        return 0
+
+
+@pytest.fixture
+def exploding_agent() -> Iterator[str]:
+    name = "test-explodes"
+    AGENTS.register(name, f"{__name__}:Explodes")
+    yield name
+    AGENTS._entries.pop(name)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_crashing_agent_names_the_match_to_replay(
+    write_toml: Callable[..., Path], tmp_path: Path, exploding_agent: str, workers: int
+) -> None:
+    config = load_config(write_toml(tournament_text(agents=["tit-for-tat", exploding_agent])))
+    with pytest.raises(
+        MatchFailed,
+        match=r"match \d+ \(.*test-explodes.*, seed \d+\) failed: "
+        r"RuntimeError: boom",
+    ):
+        run_tournament(config, tmp_path / "a.db", workers=workers)
