@@ -73,6 +73,14 @@ class Agent(ABC):
         """Keep feedback (from a critic, say) for the matches that follow."""
         self.memory.append(feedback)
 
+    def protocol_options(self) -> dict[str, Any]:
+        """Options for the game's text protocol (labels, shuffling); none by default."""
+        return {}
+
+    def pop_turn_info(self) -> Any:
+        """Details of the last decision (an ``arena.records.TurnInfo``), or ``None``."""
+        return None
+
 
 class ScriptedAgent(Agent):
     """An agent whose move is a pure function of its observation and its own seeded state."""

@@ -80,3 +80,7 @@ BUILTIN_AGENTS: list[tuple[str, str, str]] = [
         "takes turns at the two coordination outcomes (Battle of the Sexes)",
     ),
 ]
+
+# Language-model players are specs (provider, model, ...) built by this class; a tournament
+# file's agent table with a ``provider`` key is one (see arena.agents.llm_spec).
+LLM_AGENT = ("llm", "arena.agents.llm:LLMAgent", "a language model through its provider's API")

@@ -19,6 +19,10 @@ name = "tit-for-tat"
 name = "random"
 p = 0.3                # agent parameters sit beside name
 alias = "random-30"    # optional: how results name this agent
+[[agents]]
+name = "gpt-4o-mini"   # a table with a provider is a language model; name names it
+provider = "openai"    # or "anthropic", or "openai-compatible" with base_url
+model = "gpt-4o-mini"
 ```
 """
 
@@ -181,8 +185,11 @@ def parse_config(data: dict[str, Any], source: str = "<config>") -> TournamentCo
     for k, entry in enumerate(parsed.agents):
         params = dict(entry.model_extra or {})
         where = f"{source}: agents[{k}]"
+        # A table with a provider is a language model: ``name`` is then its display name.
+        kind = "llm" if "provider" in params else entry.name
+        shown = (entry.alias or entry.name) if kind == "llm" else None
         try:
-            cls = agent_class(entry.name)
+            cls = agent_class(kind)
             cls(name=entry.name, **params)
         except ArenaError as error:
             raise ConfigError(f"{where} ({entry.name}): {error}") from None
@@ -192,7 +199,8 @@ def parse_config(data: dict[str, Any], source: str = "<config>") -> TournamentCo
                 f"{where}: {entry.name} cannot play {parsed.game.id} "
                 f"(it plays {', '.join(families)} games)"
             )
-        specs.append(AgentSpec(entry.name, params, display_name(entry.name, params, entry.alias)))
+        shown = shown or display_name(entry.name, params, entry.alias)
+        specs.append(AgentSpec(kind, params, shown))
 
     names = [s.display_name for s in specs]
     for k, n in enumerate(names):

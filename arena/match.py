@@ -20,7 +20,10 @@ def seat_agents(env: Any, agents: Sequence[Agent], *, game_id: str, seed: int) -
         raise ConfigError(f"{game_id} seats {len(ids)} players, got {len(agents)} agents")
     names = [agent.name for agent in agents]
     for seat, (agent_id, agent) in enumerate(zip(ids, agents)):
-        protocol = env.text_protocol(agent_id) if agent.info.uses_llm else None
+        protocol = None
+        if agent.info.uses_llm:
+            options = {"seed": seat_seed(seed, seat), **agent.protocol_options()}
+            protocol = env.text_protocol(agent_id, **options)
         agent.reset(
             MatchContext(
                 game_id=game_id,
@@ -47,7 +50,12 @@ async def _play_parallel(env: Any, agents: Sequence[Agent], seed: int) -> tuple[
             moves = await asyncio.gather(*(agent.act(observations[a]) for a, _, agent in live))
             actions = {a: move for (a, _, _), move in zip(live, moves)}
         observations, rewards, _, _, infos = env.step(actions)
-        turns.extend(Turn(step, seat, actions[a], rewards.get(a)) for a, seat, _ in live)
+        if scripted:
+            turns.extend(Turn(step, seat, actions[a], rewards.get(a)) for a, seat, _ in live)
+        else:
+            for a, seat, agent in live:
+                info = agent.pop_turn_info() or ()
+                turns.append(Turn(step, seat, actions[a], rewards.get(a), *info))
         step += 1
     return turns, infos
 
@@ -71,7 +79,8 @@ async def _play_aec(env: Any, agents: Sequence[Agent], seed: int) -> tuple[list[
         else:
             action = await agent.act(observation)
         env.step(action)
-        turns.append(Turn(step, seat_of[agent_id], action, env.rewards.get(agent_id)))
+        info = agent.pop_turn_info() or ()
+        turns.append(Turn(step, seat_of[agent_id], action, env.rewards.get(agent_id), *info))
         step += 1
     return turns, infos
 

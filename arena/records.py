@@ -21,6 +21,17 @@ class Turn(NamedTuple):
     fault: str | None = None
 
 
+class TurnInfo(NamedTuple):
+    """What an LLM agent reports about its last decision, beyond the action."""
+
+    text: str | None = None  # the raw reply (all attempts, separated), never the prompt
+    latency: float | None = None  # seconds spent waiting for replies
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    cost: float | None = None
+    fault: str | None = None  # fault classes of this turn, joined by "+", e.g. "illegal+forfeit"
+
+
 @dataclass(frozen=True)
 class MatchRecord:
     """One finished episode.
@@ -45,9 +56,10 @@ class MatchRecord:
 
     @property
     def faults(self) -> dict[str, int]:
-        """How many turns ended in each fault class."""
+        """How often each fault class occurred (a turn may hold several, joined by "+")."""
         counts: dict[str, int] = {}
         for turn in self.turns:
-            if turn.fault:
-                counts[turn.fault] = counts.get(turn.fault, 0) + 1
+            for fault in (turn.fault or "").split("+"):
+                if fault:
+                    counts[fault] = counts.get(fault, 0) + 1
         return counts

@@ -96,12 +96,13 @@ JUDGES = Registry("judge", "arena.judges")
 
 
 def _register_builtins() -> None:
-    from arena.builtins import BUILTIN_AGENTS, BUILTIN_GAMES
+    from arena.builtins import BUILTIN_AGENTS, BUILTIN_GAMES, LLM_AGENT
 
     for name, target, summary, extra in BUILTIN_GAMES:
         GAMES.register(name, target, summary, **extra)
     for name, target, summary in BUILTIN_AGENTS:
         AGENTS.register(name, target, summary, kind="scripted")
+    AGENTS.register(*LLM_AGENT, kind="llm")
 
 
 _register_builtins()

@@ -159,7 +159,7 @@ DETERMINISTIC_WITH_TWIN = sorted(REFERENCE["names"])
 
 def test_reference_covers_every_deterministic_twin() -> None:
     declared = sorted(
-        e.name for e in AGENTS if e.load().info.axelrod_name and not e.load().info.stochastic
+        e.name for e in SCRIPTED if e.load().info.axelrod_name and not e.load().info.stochastic
     )
     assert declared == DETERMINISTIC_WITH_TWIN, "re-run benchmarks/record_axelrod_reference.py"
 
@@ -178,7 +178,8 @@ def test_same_responses_as_axelrod(response: dict[str, Any]) -> None:
     assert against(response["player"], response["opponent"]) == response["moves"]
 
 
-DETERMINISTIC = sorted(e.name for e in AGENTS if not e.load().info.stochastic)
+SCRIPTED = [e for e in AGENTS if e.extra.get("kind") == "scripted"]
+DETERMINISTIC = sorted(e.name for e in SCRIPTED if not e.load().info.stochastic)
 
 
 @pytest.mark.parametrize("name", DETERMINISTIC)
@@ -205,7 +206,7 @@ def test_every_agent_plays_every_matrix_game() -> None:
     games = [e.name for e in GAMES if e.name != "matrix/custom-v0"]
     for game in games:
         env = make_game(game)
-        for entry in AGENTS:
+        for entry in SCRIPTED:
             record = play_match(game, [entry.name, "random"], seed=1, rounds=5)
             assert len(record.moves(0)) == 5 and all(
                 0 <= m < env.n_actions[0] for m in record.moves(0)

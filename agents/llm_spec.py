@@ -1,0 +1,62 @@
+"""An LLM agent as data: provider, model, sampling, limits and prompting variants.
+
+Specs sit inline in tournament files (an ``[[agents]]`` table with ``provider`` and ``model``)
+and are stored with the tournament's configuration. A spec names the *environment variable*
+holding the key, never the key.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from arena.errors import ConfigError
+
+DEFAULT_KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+
+
+class LLMSpec(BaseModel):
+    """How to call one model and how it plays."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    provider: Literal["openai", "anthropic", "openai-compatible"]
+    model: str = Field(min_length=1)
+    base_url: str | None = Field(None, pattern=r"^https?://")
+    api_key_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    temperature: float | None = Field(None, ge=0.0, le=2.0)
+    max_tokens: int = Field(256, ge=1, le=200_000)
+    system_prompt: str | None = None
+    seed: bool = True  # send a per-call sampling seed where the provider takes one
+    timeout: float = Field(60.0, gt=0.0, le=3600.0)  # seconds per HTTP request
+    max_retries: int = Field(2, ge=0, le=10)  # transport retries, done by the SDK
+    move_retries: int = Field(2, ge=0, le=10)  # re-asks after an unusable reply
+    concurrency: int = Field(16, ge=1, le=4096)  # calls in flight per provider endpoint
+    predict_first: bool = False  # ask for a prediction of the other's move before the answer
+    shuffle_options: bool = False  # list the options in a new order every round
+    labels: list[str] | None = None  # option labels, e.g. ["J", "F"]
+
+    @model_validator(mode="after")
+    def _endpoint(self) -> LLMSpec:
+        if self.provider == "openai-compatible" and not self.base_url:
+            raise ValueError("base_url is required for provider 'openai-compatible'")
+        return self
+
+    @property
+    def key_variable(self) -> str | None:
+        """The environment variable the key is read from (``None``: no key is sent)."""
+        return self.api_key_env or DEFAULT_KEY_VARIABLES.get(self.provider)
+
+    def api_key(self) -> str:
+        """The key from the environment; a missing one is a clear configuration error."""
+        variable = self.key_variable
+        if variable is None:
+            return "not-needed"  # local OpenAI-compatible servers (vLLM, Ollama, llama.cpp)
+        value = os.environ.get(variable)
+        if not value:
+            raise ConfigError(
+                f"environment variable {variable} is not set (the {self.provider} key)"
+            )
+        return value

@@ -1,0 +1,1 @@
+"""Tools for testing agents offline: a loopback server that speaks the LLM providers' protocols."""
