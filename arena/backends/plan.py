@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -36,12 +36,17 @@ REPLAY_CACHE_TURNS = 2_000_000  # turns kept for replaying deterministic matches
 
 
 class FixturePlayer:
-    """Plays fixtures of one plan, reusing one environment and one agent object per seat.
+    """Plays fixtures of one plan.
 
-    Like the Axelrod library's deterministic cache: when the game has no chance moves and every
-    seated agent is a scripted agent that declares itself deterministic, the match is the same
-    whatever its seed, so a seating played once is replayed from its turns (a new record with
-    the fixture's own index and seed) instead of being played again.
+    Scripted plans play their fixtures one after another, reusing one environment and one agent
+    object per seat. Like the Axelrod library's deterministic cache, when the game has no chance
+    moves and every seated agent is a scripted agent that declares itself deterministic, the
+    match is the same whatever its seed, so a seating played once is replayed from its turns (a
+    new record with the fixture's own index and seed) instead of being played again.
+
+    Plans with agents that wait on something (language models) play all fixtures of a batch at
+    once in one event loop, each match with its own environment and agents; the providers'
+    concurrency limits bound the calls in flight.
     """
 
     def __init__(self, plan: MatchPlan) -> None:
@@ -51,6 +56,7 @@ class FixturePlayer:
         self._store: Any = None
         self._replays: dict[tuple[int, ...], MatchRecord] = {}
         self._replay_turns = 0
+        self.concurrent = not all(isinstance(spec.build(), ScriptedAgent) for spec in plan.agents)
 
     def _replayable(self, agents: Sequence[Any]) -> bool:
         return bool(getattr(self.env, "deterministic", False)) and all(
@@ -68,9 +74,26 @@ class FixturePlayer:
             self._agents[key] = self.plan.agents[agent_index].build()
         return self._agents[key]
 
-    async def _play(self, fixtures: Sequence[Fixture]) -> list[MatchRecord]:
+    async def _run(self, fixture: Fixture, env: Any, agents: list[Any]) -> MatchRecord:
         from arena.match import run_match
 
+        try:
+            return await run_match(
+                env,
+                agents,
+                game_id=self.plan.game_id,
+                seed=fixture.seed,
+                params=self.plan.game_params,
+                match_index=fixture.index,
+            )
+        except Exception as error:
+            names = " vs ".join(agent.name for agent in agents)
+            raise MatchFailed(
+                f"match {fixture.index} ({names}, seed {fixture.seed}) failed: "
+                f"{type(error).__name__}: {error}"
+            ) from error
+
+    async def _play_in_turn(self, fixtures: Sequence[Fixture]) -> list[MatchRecord]:
         records = []
         for fixture in fixtures:
             agents = [self._agent(a, seat) for seat, a in enumerate(fixture.seats)]
@@ -81,46 +104,69 @@ class FixturePlayer:
                     replace(earlier, seed=fixture.seed, match_index=fixture.index, duration=0.0)
                 )
                 continue
-            try:
-                record = await run_match(
-                    self.env,
-                    agents,
-                    game_id=self.plan.game_id,
-                    seed=fixture.seed,
-                    params=self.plan.game_params,
-                    match_index=fixture.index,
-                )
-            except Exception as error:
-                names = " vs ".join(agent.name for agent in agents)
-                raise MatchFailed(
-                    f"match {fixture.index} ({names}, seed {fixture.seed}) failed: "
-                    f"{type(error).__name__}: {error}"
-                ) from error
+            record = await self._run(fixture, self.env, agents)
             if replayable:
                 self._remember(fixture.seats, record)
             records.append(record)
         return records
 
-    def play(self, fixtures: Sequence[Fixture]) -> list[MatchRecord]:
-        """Play ``fixtures`` in order in one event loop."""
-        return asyncio.run(self._play(fixtures))
+    async def _play_at_once(
+        self, fixtures: Sequence[Fixture], finished: Callable[[MatchRecord], None] | None
+    ) -> list[MatchRecord]:
+        tasks = [
+            asyncio.ensure_future(
+                self._run(f, self.plan.make_env(), [self.plan.agents[a].build() for a in f.seats])
+            )
+            for f in fixtures
+        ]
+        records = []
+        for task in asyncio.as_completed(tasks):
+            record = await task
+            if finished is not None:
+                finished(record)
+            records.append(record)
+        return records
+
+    def play(
+        self,
+        fixtures: Sequence[Fixture],
+        finished: Callable[[MatchRecord], None] | None = None,
+    ) -> list[MatchRecord]:
+        """Play ``fixtures`` in one event loop; ``finished`` sees each concurrent match end."""
+        if self.concurrent:
+            return asyncio.run(self._play_at_once(fixtures, finished))
+        return asyncio.run(self._play_in_turn(fixtures))
 
     def play_and_store(
         self, fixtures: Sequence[Fixture], db: str, tournament_id: int, lock: Any = None
     ) -> int:
-        """Play ``fixtures`` and store them in one transaction; return how many were new.
+        """Play ``fixtures`` and store them; return how many were new.
 
-        Each process keeps its own connection, so no turn is pickled back to a parent. Writers
-        take ``lock`` (shared by the pool) around the transaction: SQLite alone would make a
-        waiting writer poll with growing sleeps, which idles a worker for longer than the
-        other one holds the database.
+        Scripted batches are stored in one transaction; concurrent matches each in their own
+        as they finish, so an interruption loses only the matches in flight. Each process keeps
+        its own connection, so no turn is pickled back to a parent. Writers take ``lock``
+        (shared by the pool) around a transaction: SQLite alone would make a waiting writer poll
+        with growing sleeps, which idles a worker for longer than the other one holds the
+        database.
         """
         from arena.store import Store
 
         if self._store is None or str(self._store.path) != db:
             self._store = Store(db)
-        records = self.play(fixtures)
-        if lock is None:
-            return self._store.write_matches(tournament_id, records)
-        with lock:
-            return self._store.write_matches(tournament_id, records)
+        store = self._store
+
+        def write(records: list[MatchRecord]) -> int:
+            if lock is None:
+                return store.write_matches(tournament_id, records)
+            with lock:
+                return store.write_matches(tournament_id, records)
+
+        if self.concurrent:
+            written = [0]
+
+            def finished(record: MatchRecord) -> None:
+                written[0] += write([record])
+
+            self.play(fixtures, finished)
+            return written[0]
+        return write(self.play(fixtures))
