@@ -1,4 +1,4 @@
-"""Whole tournaments with LLM agents on the loopback server: stored, rated, published, secret-free."""
+"""Whole tournaments with LLM agents on the loopback server: stored, rated, secret-free."""
 
 from __future__ import annotations
 
