@@ -1,5 +1,6 @@
 # `make demo` and `make test` set everything up themselves: each creates .venv when it is
-# missing and (re)installs the project into it whenever pyproject.toml changes.
+# missing and (re)installs the project into it whenever pyproject.toml or this file changes.
+# The tests drive the real openai and anthropic SDKs, so the `llm` extra is installed too.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,10 +11,10 @@ DEMO_DIR ?= demo
 
 .PHONY: demo test lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=23.1"
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,llm]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -35,7 +36,7 @@ lint: $(STAMP)
 TORCH ?= torch==2.13.0
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,llm,bench]"
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)

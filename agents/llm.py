@@ -15,9 +15,16 @@ import time
 from typing import Any
 
 from arena.agents.base import Agent, AgentInfo, MatchContext
-from arena.agents.llm_provider import Provider, ProviderError, concurrency_limit, make_provider
+from arena.agents.llm_provider import (
+    Completion,
+    Provider,
+    ProviderError,
+    concurrency_limit,
+    make_provider,
+)
 from arena.agents.llm_spec import LLMSpec
 from arena.errors import MoveError
+from arena.llm_cache import cache_key
 from arena.records import TurnInfo
 from arena.seeding import derive_seed
 
@@ -90,6 +97,29 @@ class LLMAgent(Agent):
             return None
         return derive_seed(self.context.seed, self._step, attempt) % _MAX_SEED
 
+    async def _complete(self, messages: list[dict[str, str]], seed: int | None) -> Completion:
+        """One reply: from the response cache when the same call was made before."""
+        assert self._provider is not None
+        cache = self.context.extra.get("cache")
+        key = None
+        if cache is not None:
+            request = {
+                "system": self.system,
+                "messages": messages,
+                "temperature": self.spec.temperature,
+                "max_tokens": self.spec.max_tokens,
+                "seed": seed,
+            }
+            key = cache_key(self.spec.provider, self.spec.model, request)
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+        async with concurrency_limit(self.spec):
+            reply = await self._provider.complete(self.system, messages, seed=seed)
+        if cache is not None and key is not None:
+            cache.put(key, self.spec.provider, self.spec.model, reply)
+        return reply
+
     async def act(self, observation: Any) -> Any:
         if self._provider is None:
             self._provider = make_provider(self.spec)
@@ -105,10 +135,7 @@ class LLMAgent(Agent):
         for attempt in range(self.spec.move_retries + 1):
             started = time.perf_counter()
             try:
-                async with concurrency_limit(self.spec):
-                    reply = await self._provider.complete(
-                        self.system, messages, seed=self._seed(attempt)
-                    )
+                reply = await self._complete(messages, self._seed(attempt))
             except ProviderError as error:
                 faults.append(error.fault)
                 waited += time.perf_counter() - started

@@ -13,7 +13,14 @@ from arena.records import MatchRecord, Turn
 from arena.seeding import seat_seed
 
 
-def seat_agents(env: Any, agents: Sequence[Agent], *, game_id: str, seed: int) -> None:
+def seat_agents(
+    env: Any,
+    agents: Sequence[Agent],
+    *,
+    game_id: str,
+    seed: int,
+    extra: dict[str, Any] | None = None,
+) -> None:
     """Reset each agent for a new match in its seat, with its own derived seed."""
     ids = list(env.possible_agents)
     if len(agents) != len(ids):
@@ -32,6 +39,7 @@ def seat_agents(env: Any, agents: Sequence[Agent], *, game_id: str, seed: int) -
                 seed=seat_seed(seed, seat),
                 opponents=tuple(n for k, n in enumerate(names) if k != seat),
                 protocol=protocol,
+                extra=dict(extra or {}),
             )
         )
 
@@ -104,12 +112,16 @@ async def run_match(
     seed: int,
     params: dict[str, Any] | None = None,
     match_index: int | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> MatchRecord:
-    """Play one episode of ``env`` with ``agents`` in seat order and return its record."""
+    """Play one episode of ``env`` with ``agents`` in seat order and return its record.
+
+    ``extra`` reaches every agent in its ``MatchContext`` (the LLM response cache, say).
+    """
     from pettingzoo import AECEnv
 
     started = time.perf_counter()
-    seat_agents(env, agents, game_id=game_id, seed=seed)
+    seat_agents(env, agents, game_id=game_id, seed=seed, extra=extra)
     play = _play_aec if isinstance(env, AECEnv) else _play_parallel
     turns, infos = await play(env, agents, seed)
     return MatchRecord(

@@ -24,7 +24,7 @@ from typing import Any
 from arena.errors import StoreError
 from arena.records import MatchRecord, Turn
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TABLES = (
     "tournaments",
     "matches",
@@ -33,6 +33,7 @@ TABLES = (
     "turns",
     "turn_details",
     "agents",
+    "llm_cache",
 )
 _NO_DETAILS = (None,) * 6  # a turn with no text, latency, tokens, cost or fault
 
@@ -95,6 +96,19 @@ CREATE TABLE agents (
     created_at REAL NOT NULL
 );
 """
+
+# Statements that take a database from version N to N + 1; a new file gets all of them.
+_MIGRATIONS: dict[int, str] = {
+    1: """
+CREATE TABLE llm_cache (
+    key TEXT PRIMARY KEY,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    response TEXT NOT NULL,
+    created_at REAL NOT NULL
+) WITHOUT ROWID;
+""",
+}
 
 
 def _json_default(value: Any) -> Any:
@@ -174,21 +188,33 @@ class Store:
                 f"{self.path}: schema version {version} is newer than this arena supports "
                 f"({SCHEMA_VERSION}); upgrade strategic-arena"
             )
-        if version == 0:
-            self._db.execute("BEGIN IMMEDIATE")  # one creator wins if two processes race
-            try:
-                if self._db.execute("PRAGMA user_version").fetchone()[0] == 0:
-                    if self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                        raise StoreError(
-                            f"{self.path}: an SQLite file that is not an arena database"
-                        )
-                    for statement in filter(str.strip, _SCHEMA.split(";")):
-                        self._db.execute(statement)
-                    self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        if version == SCHEMA_VERSION:
+            return
+        self._db.execute("BEGIN IMMEDIATE")  # one process migrates if several race
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                if self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    raise StoreError(f"{self.path}: an SQLite file that is not an arena database")
+                self._execute_script(_SCHEMA)
+                version = 1
+            while version < SCHEMA_VERSION:
+                self._execute_script(_MIGRATIONS[version])
+                version += 1
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def _execute_script(self, script: str) -> None:
+        for statement in filter(str.strip, script.split(";")):
+            self._db.execute(statement)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection (for components that keep their own tables, like the LLM cache)."""
+        return self._db
 
     def transaction(self) -> _Transaction:
         """``with store.transaction():`` runs its body atomically (BEGIN IMMEDIATE ... COMMIT)."""

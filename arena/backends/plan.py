@@ -54,6 +54,7 @@ class FixturePlayer:
         self.env = plan.make_env()
         self._agents: dict[tuple[int, int], Any] = {}
         self._store: Any = None
+        self._cache: Any = None
         self._replays: dict[tuple[int, ...], MatchRecord] = {}
         self._replay_turns = 0
         self.concurrent = not all(isinstance(spec.build(), ScriptedAgent) for spec in plan.agents)
@@ -85,6 +86,7 @@ class FixturePlayer:
                 seed=fixture.seed,
                 params=self.plan.game_params,
                 match_index=fixture.index,
+                extra={"cache": self._cache} if self._cache is not None else None,
             )
         except Exception as error:
             names = " vs ".join(agent.name for agent in agents)
@@ -152,7 +154,10 @@ class FixturePlayer:
         from arena.store import Store
 
         if self._store is None or str(self._store.path) != db:
+            from arena.llm_cache import ResponseCache
+
             self._store = Store(db)
+            self._cache = ResponseCache(self._store.connection) if self.concurrent else None
         store = self._store
 
         def write(records: list[MatchRecord]) -> int:

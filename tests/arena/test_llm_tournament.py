@@ -135,3 +135,33 @@ def test_a_planted_key_is_nowhere(
     for file in files:
         assert PLANTED.encode() not in file.read_bytes(), file
     assert os.environ["ARENA_TEST_KEY"] == PLANTED
+
+
+def test_the_cache_replays_a_tournament_offline(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
+    db = tmp_path / "a.db"
+    with LLMServer(policy=noisy_policy(), api_key=PLANTED) as server:
+        text = llm_tournament(server, name="first")
+        run_tournament(load_config(write_toml(text, "first.toml")), db, workers=2)
+        calls = server.stats.calls
+    assert calls > 0
+    # The server is gone: every call must now come from the cache.
+    replay = load_config(write_toml(text.replace('name = "first"', 'name = "again"'), "again.toml"))
+    run_tournament(replay, db, workers=2)
+    with Store(db) as store:
+        first = [store.match("first", r.match_index) for r in store.results("first")]
+        again = [store.match("again", r.match_index) for r in store.results("again")]
+    assert [m.payoffs for m in first] == [m.payoffs for m in again]
+    assert [[t[:5] for t in m.turns] for m in first] == [[t[:5] for t in m.turns] for m in again]
+    assert not any(m.faults for m in again)
+
+
+def noisy_policy() -> Callable[[ChatRequest], str]:
+    """Replies that depend on the per-call seed, as sampling at temperature > 0 would."""
+
+    def policy(request: ChatRequest) -> str:
+        seed = request.body.get("seed", 0)
+        return "Option J" if seed % 3 else "Option F"
+
+    return policy

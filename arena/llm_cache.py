@@ -1,0 +1,54 @@
+"""Model replies kept in the arena database, so a tournament replays exactly and offline.
+
+A reply is stored under a digest of everything that decides it: provider, model, system prompt,
+messages, sampling parameters and the per-call seed (derived from the match seed, the turn and
+the attempt, so two identical prompts in different matches are different draws). Running a
+tournament again with the cache answers every call from the database: the same moves, no
+network, no cost. Failed calls are never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from typing import Any
+
+from arena.agents.llm_provider import Completion
+
+
+def cache_key(provider: str, model: str, request: dict[str, Any]) -> str:
+    """The digest a reply is stored under."""
+    text = json.dumps(
+        {"provider": provider, "model": model, **request},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class ResponseCache:
+    """Get and put replies in the ``llm_cache`` table of an arena database."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Completion | None:
+        row = self._db.execute("SELECT response FROM llm_cache WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return Completion(**json.loads(row[0]))
+
+    def put(self, key: str, provider: str, model: str, completion: Completion) -> None:
+        response = json.dumps(completion.__dict__, sort_keys=True)
+        self._db.execute(
+            "INSERT OR IGNORE INTO llm_cache (key, provider, model, response, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (key, provider, model, response, time.time()),
+        )
