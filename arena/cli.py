@@ -102,10 +102,9 @@ def games_list(as_json: JsonOption = False) -> None:
     )
 
 
-@agents_app.command("list")
-@user_errors
-def agents_list(as_json: JsonOption = False) -> None:
-    """List the registered agents with their declared metadata."""
+def _agent_rows(db: Path) -> list[dict[str, Any]]:
+    """Built-in and plug-in agents, then the agents registered in ``db`` (if it exists)."""
+    from arena.config import registered_agents
     from arena.registry import AGENTS
 
     entries = []
@@ -125,6 +124,34 @@ def agents_list(as_json: JsonOption = False) -> None:
                 "summary": entry.summary,
             }
         )
+    for name, spec in registered_agents(db).items():
+        entries.append(
+            {
+                "name": name,
+                "kind": "registered",
+                "families": ["*"],
+                "stochastic": True,
+                "memory_depth": None,
+                "uses_llm": True,
+                "axelrod_name": None,
+                "source": str(db),
+                "summary": f"{spec['provider']} model {spec['model']}",
+                "spec": spec,
+            }
+        )
+    return entries
+
+
+@agents_app.command("list")
+@user_errors
+def agents_list(
+    as_json: JsonOption = False,
+    db: Annotated[
+        Path, typer.Option("--db", help="Also list the agents registered in this database.")
+    ] = Path("arena.db"),
+) -> None:
+    """List the registered agents with their declared metadata."""
+    entries = _agent_rows(db)
     if as_json:
         _print_json(entries)
         return
@@ -140,6 +167,97 @@ def agents_list(as_json: JsonOption = False) -> None:
         for e in entries
     ]
     _table("Agents", ["name", "kind", "stochastic", "memory", "axelrod", "summary"], rows)
+
+
+@agents_app.command("register")
+@user_errors
+def agents_register(
+    name: Annotated[str, typer.Argument(help="The name tournaments will use.")],
+    provider: Annotated[
+        str, typer.Option(help="openai, anthropic, or openai-compatible (with --base-url).")
+    ],
+    model: Annotated[str, typer.Option(help="The provider's model name.")],
+    db: DbOption = Path("arena.db"),
+    base_url: Annotated[str | None, typer.Option(help="The API's base URL.")] = None,
+    api_key_env: Annotated[
+        str | None, typer.Option(help="Environment variable holding the key (never the key).")
+    ] = None,
+    temperature: Annotated[float | None, typer.Option(help="Sampling temperature.")] = None,
+    max_tokens: Annotated[int | None, typer.Option(help="Reply length limit.")] = None,
+    system_prompt: Annotated[str | None, typer.Option(help="Put before the rules.")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Seconds per HTTP request.")] = None,
+    max_retries: Annotated[int | None, typer.Option(help="Transport retries (SDK).")] = None,
+    move_retries: Annotated[int | None, typer.Option(help="Re-asks after bad replies.")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Calls in flight.")] = None,
+    memory_tokens: Annotated[
+        int | None, typer.Option(help="Tokens of earlier games and feedback kept.")
+    ] = None,
+    seed: Annotated[
+        bool | None, typer.Option("--seed/--no-seed", help="Send a per-call sampling seed.")
+    ] = None,
+    predict_first: Annotated[
+        bool | None, typer.Option(help="Ask for a prediction of the other's move first.")
+    ] = None,
+    shuffle_options: Annotated[
+        bool | None, typer.Option(help="List the options in a new order every round.")
+    ] = None,
+    labels: Annotated[
+        str | None, typer.Option(help="Option labels, comma-separated (e.g. J,F).")
+    ] = None,
+    replace: Annotated[bool, typer.Option(help="Overwrite an agent of this name.")] = False,
+) -> None:
+    """Register a language model by name in the database, for any tournament to use."""
+    from pydantic import ValidationError
+
+    from arena.agents.llm_spec import LLMSpec
+    from arena.registry import AGENTS
+    from arena.store import Store
+    from arena.validation import error_message
+
+    if name in AGENTS:
+        raise ArenaError(f"agent {name!r} is built in; choose another name")
+    given = {
+        "provider": provider,
+        "model": model,
+        "base_url": base_url,
+        "api_key_env": api_key_env,
+        "temperature": temperature,
+        "max_tokens": max_tokens,
+        "system_prompt": system_prompt,
+        "timeout": timeout,
+        "max_retries": max_retries,
+        "move_retries": move_retries,
+        "concurrency": concurrency,
+        "memory_tokens": memory_tokens,
+        "seed": seed,
+        "predict_first": predict_first,
+        "shuffle_options": shuffle_options,
+        "labels": [label.strip() for label in labels.split(",")] if labels else None,
+    }
+    spec = {key: value for key, value in given.items() if value is not None}
+    try:
+        LLMSpec.model_validate(spec)  # the same checks a tournament file gets
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        option = f"--{str(detail['loc'][0]).replace('_', '-')}: " if detail["loc"] else ""
+        raise ArenaError(f"{option}{error_message(detail)}") from None
+    with Store(db) as store:
+        store.register_agent(name, spec, replace=replace)
+    typer.echo(f"registered {name} ({provider} model {model}) in {db}")
+
+
+@agents_app.command("remove")
+@user_errors
+def agents_remove(
+    name: Annotated[str, typer.Argument(help="A registered agent.")],
+    db: DbOption = Path("arena.db"),
+) -> None:
+    """Forget a registered agent; its stored matches stay."""
+    from arena.store import Store
+
+    with Store(db, create=False) as store:
+        store.remove_agent(name)
+    typer.echo(f"removed {name} from {db}")
 
 
 class _ProgressBar:
@@ -199,7 +317,7 @@ def run(
     from arena.config import load_config
     from arena.tournament import run_tournament
 
-    config = load_config(file)
+    config = load_config(file, db=db)
     db_path = db or Path(config.db or "arena.db")
     bar = _ProgressBar(config.name, enabled=not quiet)
     try:
@@ -228,7 +346,8 @@ def _standings(db: Path, tournament: str | None, seed: int, bootstrap: int) -> l
 
     with Store(db, create=False) as store:
         results = store.results(tournament)
-    return compute_leaderboard(results, seed=seed, bootstrap=bootstrap)
+        usage = store.usage(tournament)
+    return compute_leaderboard(results, seed=seed, bootstrap=bootstrap, usage=usage)
 
 
 TournamentOption = Annotated[
@@ -247,11 +366,16 @@ def leaderboard_show(
     seed: SeedOption = 0,
     bootstrap: BootstrapOption = 1000,
 ) -> None:
-    """Print ratings (Bradley-Terry with 95% intervals, Elo) and results per agent."""
+    """Print ratings (Bradley-Terry with 95% intervals, Elo), results and LLM faults per agent."""
+    from arena.leaderboards.standings import dollars, percent
+
     standings = _standings(db, tournament, seed, bootstrap)
     if as_json:
         _print_json([s.to_dict() for s in standings])
         return
+    priced = any(s.cost is not None for s in standings)
+    columns = ["#", "agent", "rating", "95% CI", "elo", "matches", "W/D/L", "mean payoff"]
+    columns += ["invalid moves", "forfeits", *(["cost"] if priced else [])]
     rows = [
         [
             str(rank),
@@ -262,13 +386,14 @@ def leaderboard_show(
             str(s.matches),
             f"{s.wins}/{s.draws}/{s.losses}",
             f"{s.mean_payoff:.2f}",
+            percent(s.invalid_move_rate),
+            str(s.forfeits),
+            *([dollars(s.cost)] if priced else []),
         ]
         for rank, s in enumerate(standings, start=1)
     ]
     title = f"Leaderboard: {tournament or 'all tournaments'} ({db})"
-    _table(
-        title, ["#", "agent", "rating", "95% CI", "elo", "matches", "W/D/L", "mean payoff"], rows
-    )
+    _table(title, columns, rows, wrap=1)
 
 
 @leaderboard_app.command("publish")

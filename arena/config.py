@@ -29,6 +29,7 @@ model = "gpt-4o-mini"
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -84,6 +85,11 @@ class AgentSpec:
     params: dict[str, Any]
     display_name: str
 
+    @property
+    def is_llm(self) -> bool:
+        """Whether this is a language model (a spec with a provider)."""
+        return self.name == "llm"
+
     def build(self) -> Any:
         """A fresh agent object."""
         from arena.registry import make_agent
@@ -135,8 +141,23 @@ class TournamentConfig:
         }
 
 
-def load_config(path: str | Path) -> TournamentConfig:
-    """Read, parse and fully validate a tournament file (game and agents included)."""
+def registered_agents(db: str | Path) -> dict[str, dict[str, Any]]:
+    """Agent specs registered in the database ``db`` (none when it does not exist yet)."""
+    if not Path(db).is_file():
+        return {}
+    from arena.store import Store
+
+    with Store(db) as store:
+        return store.registered_agents()
+
+
+def load_config(path: str | Path, *, db: str | Path | None = None) -> TournamentConfig:
+    """Read, parse and fully validate a tournament file (game and agents included).
+
+    Agent names that are not built in are looked up among the agents registered in the
+    database: ``db`` when given (the command line's ``--db``), else the file's own ``db``,
+    else ``arena.db``.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -150,11 +171,43 @@ def load_config(path: str | Path) -> TournamentConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: malformed TOML: {error}") from None
-    return parse_config(data, source=str(path))
+    section = data.get("tournament")
+    named = section.get("db") if isinstance(section, dict) else None
+    database = db or (named if isinstance(named, str) and named else "arena.db")
+    try:
+        registered = registered_agents(database)
+    except ArenaError as error:
+        raise ConfigError(f"{path}: {error}") from None
+    return parse_config(data, source=str(path), registered=registered)
 
 
-def parse_config(data: dict[str, Any], source: str = "<config>") -> TournamentConfig:
-    """Validate a parsed tournament mapping; errors read ``source: [section] key: problem``."""
+def resolve_agent(
+    name: str, params: dict[str, Any], registered: Mapping[str, dict[str, Any]]
+) -> tuple[str, dict[str, Any]]:
+    """The registered kind and parameters an ``[[agents]]`` table stands for.
+
+    A table with a ``provider`` is a language model named ``name``; a name registered in the
+    database is the spec stored there, with the table's other keys overriding its fields;
+    anything else is a built-in or plug-in agent.
+    """
+    if "provider" in params:
+        return "llm", params
+    from arena.registry import AGENTS
+
+    if name not in AGENTS and name in registered:
+        return "llm", {**registered[name], **params}
+    return name, params
+
+
+def parse_config(
+    data: dict[str, Any],
+    source: str = "<config>",
+    registered: Mapping[str, dict[str, Any]] | None = None,
+) -> TournamentConfig:
+    """Validate a parsed tournament mapping; errors read ``source: [section] key: problem``.
+
+    ``registered`` maps names of agents registered in a database to their specs.
+    """
     try:
         parsed = TournamentFile.model_validate(data)
     except ValidationError as error:
@@ -183,10 +236,9 @@ def parse_config(data: dict[str, Any], source: str = "<config>") -> TournamentCo
 
     specs: list[AgentSpec] = []
     for k, entry in enumerate(parsed.agents):
-        params = dict(entry.model_extra or {})
         where = f"{source}: agents[{k}]"
-        # A table with a provider is a language model: ``name`` is then its display name.
-        kind = "llm" if "provider" in params else entry.name
+        # A language model's ``name`` is its display name.
+        kind, params = resolve_agent(entry.name, dict(entry.model_extra or {}), registered or {})
         shown = (entry.alias or entry.name) if kind == "llm" else None
         try:
             cls = agent_class(kind)

@@ -17,14 +17,14 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from arena.errors import StoreError
 from arena.records import MatchRecord, Turn
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TABLES = (
     "tournaments",
     "matches",
@@ -35,7 +35,8 @@ TABLES = (
     "agents",
     "llm_cache",
 )
-_NO_DETAILS = (None,) * 6  # a turn with no text, latency, tokens, cost or fault
+_DETAILS = "text, latency, tokens_in, tokens_out, cost, fault, tokens_cached"  # Turn[4:]
+_NO_DETAILS = (None,) * 7  # a turn with no text, latency, tokens, cost or fault
 
 _SCHEMA = """
 CREATE TABLE tournaments (
@@ -108,6 +109,9 @@ CREATE TABLE llm_cache (
     created_at REAL NOT NULL
 ) WITHOUT ROWID;
 """,
+    2: """
+ALTER TABLE turn_details ADD COLUMN tokens_cached INTEGER;
+""",
 }
 
 
@@ -159,6 +163,38 @@ class Result:
     match_index: int | None
     agents: tuple[str, ...]
     payoffs: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class AgentUsage:
+    """One agent's LLM turns summed over stored matches: what they cost and how they failed.
+
+    ``fault_turns`` counts turns by their whole fault string ("illegal+forfeit": 3), so that
+    both counts per class and turns with any of several classes can be derived from it.
+    """
+
+    agent: str
+    turns: int = 0  # turns with LLM details (text, tokens, cost or a fault)
+    tokens_in: int = 0
+    tokens_out: int = 0
+    tokens_cached: int = 0
+    cost: float | None = None  # None when no turn had a cost (no price for the model)
+    fault_turns: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def faults(self) -> dict[str, int]:
+        """How often each fault class occurred (a turn may hold several, joined by "+")."""
+        counts: dict[str, int] = {}
+        for joined, turns in self.fault_turns.items():
+            for fault in joined.split("+"):
+                if fault:
+                    counts[fault] = counts.get(fault, 0) + turns
+        return dict(sorted(counts.items()))
+
+    def turns_with(self, classes: Iterable[str]) -> int:
+        """Turns with at least one fault of ``classes``."""
+        wanted = set(classes)
+        return sum(n for joined, n in self.fault_turns.items() if wanted & set(joined.split("+")))
 
 
 class Store:
@@ -291,6 +327,33 @@ class Store:
         )
         return {r[0] for r in rows}
 
+    # -- registered agents -----------------------------------------------------------------
+
+    def register_agent(self, name: str, spec: dict[str, Any], *, replace: bool = False) -> None:
+        """Keep an agent spec under ``name`` (a spec names its key's variable, never the key)."""
+        with self.transaction():
+            exists = self._db.execute("SELECT 1 FROM agents WHERE name = ?", (name,)).fetchone()
+            if exists and not replace:
+                raise StoreError(
+                    f"{self.path}: agent {name!r} is already registered"
+                    " (use --replace to change it)"
+                )
+            self._db.execute(
+                "INSERT OR REPLACE INTO agents (name, spec, created_at) VALUES (?, ?, ?)",
+                (name, json.dumps(spec, sort_keys=True), time.time()),
+            )
+
+    def remove_agent(self, name: str) -> None:
+        """Forget a registered agent (its stored matches stay)."""
+        with self.transaction():
+            if not self._db.execute("DELETE FROM agents WHERE name = ?", (name,)).rowcount:
+                raise StoreError(f"{self.path}: no registered agent {name!r}")
+
+    def registered_agents(self) -> dict[str, dict[str, Any]]:
+        """Every registered agent's spec, by name."""
+        rows = self._db.execute("SELECT name, spec FROM agents ORDER BY name")
+        return {name: json.loads(spec) for name, spec in rows}
+
     # -- matches ---------------------------------------------------------------------------
 
     def write_matches(self, tournament_id: int | None, records: Iterable[MatchRecord]) -> int:
@@ -321,6 +384,7 @@ class Store:
                 if cursor.rowcount == 0:
                     continue
                 match_id = cursor.lastrowid
+                assert match_id is not None  # for the type checker: an INSERT always sets it
                 db.executemany(
                     "INSERT INTO match_players (match_id, seat, agent, payoff) VALUES (?, ?, ?, ?)",
                     [
@@ -334,7 +398,9 @@ class Store:
                 details = [(match_id, *t[:2], *t[4:]) for t in record.turns if t[4:] != _NO_DETAILS]
                 if details:
                     db.executemany(
-                        "INSERT INTO turn_details VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", details
+                        f"INSERT INTO turn_details (match_id, step, seat, {_DETAILS})"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        details,
                     )
                 written += 1
         return written
@@ -370,6 +436,47 @@ class Store:
             results.append(Result(current[0], current[1], tuple(agents), tuple(payoffs)))
         return results
 
+    def usage(self, tournament: str | None = None) -> dict[str, AgentUsage]:
+        """Each agent's LLM turns, tokens, cost and faults (of one tournament, or all), by agent.
+
+        Sums ``turn_details`` over the seats the agent held; an agent that never had an LLM turn
+        (a scripted strategy) is absent. Grouping by fault string keeps the query to one pass;
+        the strings are split into classes in Python (``AgentUsage.faults``).
+        """
+        query = (
+            "SELECT mp.agent, td.fault, count(*), coalesce(sum(td.tokens_in), 0),"
+            " coalesce(sum(td.tokens_out), 0), coalesce(sum(td.tokens_cached), 0), sum(td.cost)"
+            " FROM turn_details td"
+            " JOIN match_players mp ON mp.match_id = td.match_id AND mp.seat = td.seat"
+        )
+        args: tuple[Any, ...] = ()
+        if tournament is not None:
+            if self.tournament(tournament) is None:
+                known = ", ".join(t.name for t in self.tournaments()) or "none"
+                raise StoreError(f"{self.path}: no tournament {tournament!r} (stored: {known})")
+            query += (
+                " JOIN matches m ON m.id = td.match_id"
+                " JOIN tournaments t ON t.id = m.tournament_id WHERE t.name = ?"
+            )
+            args = (tournament,)
+        query += " GROUP BY mp.agent, td.fault ORDER BY mp.agent, td.fault"
+        groups: dict[str, list[tuple[Any, ...]]] = {}
+        for agent, *group in self._db.execute(query, args):
+            groups.setdefault(agent, []).append(tuple(group))
+        usage = {}
+        for agent, rows in groups.items():  # row: fault, turns, in, out, cached, cost
+            costs = [row[5] for row in rows if row[5] is not None]
+            usage[agent] = AgentUsage(
+                agent,
+                turns=sum(row[1] for row in rows),
+                tokens_in=sum(row[2] for row in rows),
+                tokens_out=sum(row[3] for row in rows),
+                tokens_cached=sum(row[4] for row in rows),
+                cost=sum(costs) if costs else None,
+                fault_turns={row[0]: row[1] for row in rows if row[0]},
+            )
+        return usage
+
     def match(self, tournament: str, match_index: int) -> MatchRecord:
         """Read one stored match back, turns included."""
         row = self._db.execute(
@@ -387,8 +494,7 @@ class Store:
         details = {
             (r[0], r[1]): r[2:]
             for r in self._db.execute(
-                "SELECT step, seat, text, latency, tokens_in, tokens_out, cost, fault"
-                " FROM turn_details WHERE match_id = ?",
+                f"SELECT step, seat, {_DETAILS} FROM turn_details WHERE match_id = ?",
                 (match_id,),
             )
         }

@@ -15,13 +15,19 @@ from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 
-from arena.leaderboards.standings import Standing
+from arena.leaderboards.standings import Standing, dollars, percent
 
 METHOD = (
     "Rating: Bradley-Terry maximum likelihood on the Elo scale (400 points = odds of 10 to 1, "
     "mean 1000), with a weak Gaussian prior (sd 400) so that undefeated agents stay finite; "
     "95% intervals from a seeded bootstrap over matches. Elo: online updates in match order "
     "(K = 16). A match is won by the higher total payoff; multiplayer matches count every pair."
+)
+USAGE_NOTE = (
+    "Invalid moves: share of an agent's LLM turns with a reply that could not be played "
+    "(unparseable, illegal, empty, refused or truncated), whether or not a retry then gave a "
+    "move. Forfeits: turns on which the game's fallback move was played for it. Cost: US "
+    "dollars at the price table's rates; a dash where no price is known."
 )
 
 
@@ -45,17 +51,20 @@ def to_markdown(standings: Sequence[Standing], title: str, subtitle: str = "") -
     lines = [f"# {title}", ""]
     if subtitle:
         lines += [subtitle, ""]
+    priced = any(s.cost is not None for s in standings)
     lines += [
-        "| # | agent | rating | 95% CI | Elo | W/D/L | matches | mean payoff |",
-        "|---:|---|---:|---|---:|---|---:|---:|",
+        "| # | agent | rating | 95% CI | Elo | W/D/L | matches | mean payoff | invalid moves "
+        "| forfeits |" + (" cost |" if priced else ""),
+        "|---:|---|---:|---|---:|---|---:|---:|---:|---:|" + ("---:|" if priced else ""),
     ]
     for rank, s in enumerate(standings, start=1):
         lines.append(
             f"| {rank} | {_markdown_cell(s.agent)} | {s.rating:.0f} | {s.ci_low:.0f} to "
             f"{s.ci_high:.0f} | {s.elo:.0f} | {s.wins}/{s.draws}/{s.losses} | {s.matches} | "
-            f"{s.mean_payoff:.3f} |"
+            f"{s.mean_payoff:.3f} | {percent(s.invalid_move_rate)} | {s.forfeits} |"
+            + (f" {dollars(s.cost)} |" if priced else "")
         )
-    return "\n".join([*lines, "", METHOD, ""])
+    return "\n".join([*lines, "", METHOD, "", USAGE_NOTE, ""])
 
 
 def to_html(standings: Sequence[Standing], title: str, subtitle: str = "") -> str:
@@ -72,12 +81,26 @@ def to_html(standings: Sequence[Standing], title: str, subtitle: str = "") -> st
         return round(4 + 192 * (value - low) / span, 1)
 
     rows = [
-        {"rank": rank, "s": s, "x_low": x(s.ci_low), "x_high": x(s.ci_high), "x": x(s.rating)}
+        {
+            "rank": rank,
+            "s": s,
+            "x_low": x(s.ci_low),
+            "x_high": x(s.ci_high),
+            "x": x(s.rating),
+            "invalid": percent(s.invalid_move_rate),
+            "cost": dollars(s.cost),
+        }
         for rank, s in enumerate(standings, start=1)
     ]
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return environment.from_string(template).render(
-        title=title, subtitle=subtitle, rows=rows, method=METHOD, generated=generated
+        title=title,
+        subtitle=subtitle,
+        rows=rows,
+        priced=any(s.cost is not None for s in standings),
+        method=METHOD,
+        usage_note=USAGE_NOTE,
+        generated=generated,
     )
 
 

@@ -3,14 +3,20 @@
 Every match is split into its pairs of seats; in a pair the higher total payoff wins (equal
 totals, within 1e-9, are a draw). A pair of seats held by the same agent (self-play) counts
 towards its matches and mean payoff but not towards ratings or wins, draws and losses.
+
+Beside its rating, each agent's LLM usage: how often its replies could not be used as a move
+(the invalid-move rate, per LLM turn), how often the game's fallback move was played for it
+(forfeits), the faults by class, its tokens and their cost: a rating says less when many of
+its moves were fallbacks. Scripted agents have no LLM turns: zeros, and ``None`` for the rate and
+the cost.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -25,9 +31,28 @@ class MatchResult(Protocol):
     payoffs: tuple[float, ...]
 
 
+class LLMUsage(Protocol):
+    """What a leaderboard needs of an agent's LLM turns (``arena.store.AgentUsage`` has it)."""
+
+    turns: int
+    tokens_in: int
+    tokens_out: int
+    tokens_cached: int
+    cost: float | None
+
+    @property
+    def faults(self) -> dict[str, int]: ...
+
+    def turns_with(self, classes: Iterable[str]) -> int: ...
+
+
+# A reply that could not be played as a move, whether or not a retry then produced one.
+INVALID_MOVE_FAULTS = frozenset({"unparseable", "illegal", "empty", "refusal", "truncated"})
+
+
 @dataclass(frozen=True)
 class Standing:
-    """One row of the leaderboard."""
+    """One row of the leaderboard; the fields after ``mean_payoff`` are LLM usage."""
 
     agent: str
     rating: float
@@ -39,14 +64,53 @@ class Standing:
     draws: int
     losses: int
     mean_payoff: float
+    llm_turns: int = 0
+    invalid_move_rate: float | None = None  # None without LLM turns
+    forfeits: int = 0
+    faults: dict[str, int] = field(default_factory=dict)  # occurrences by class
+    tokens_in: int = 0
+    tokens_out: int = 0
+    tokens_cached: int = 0
+    cost: float | None = None  # US dollars; None when no turn had a price
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready, ratings to 0.1 point and payoffs to 4 decimals."""
+        """JSON-ready: ratings to 0.1 point, payoffs and rates to 4 decimals, cost to 6."""
         row = asdict(self)
         for key in ("rating", "ci_low", "ci_high", "elo"):
             row[key] = round(row[key], 1)
         row["mean_payoff"] = round(row["mean_payoff"], 4)
+        if self.invalid_move_rate is not None:
+            row["invalid_move_rate"] = round(self.invalid_move_rate, 4)
+        if self.cost is not None:
+            row["cost"] = round(self.cost, 6)
         return row
+
+
+def percent(rate: float | None) -> str:
+    """A rate for tables: ``12.5%``, or ``-`` for an agent without LLM turns."""
+    return "-" if rate is None else f"{rate:.1%}"
+
+
+def dollars(cost: float | None) -> str:
+    """A cost for tables, to the hundredth of a cent: ``$0.0123``, or ``-`` without a price."""
+    return "-" if cost is None else f"${cost:,.4f}"
+
+
+def usage_fields(usage: LLMUsage | None) -> dict[str, Any]:
+    """A standing's LLM-usage fields from an agent's summed turns (``None``: no LLM turns)."""
+    if usage is None or usage.turns == 0:
+        return {}
+    faults = usage.faults
+    return {
+        "llm_turns": usage.turns,
+        "invalid_move_rate": usage.turns_with(INVALID_MOVE_FAULTS) / usage.turns,
+        "forfeits": faults.get("forfeit", 0),
+        "faults": faults,
+        "tokens_in": usage.tokens_in,
+        "tokens_out": usage.tokens_out,
+        "tokens_cached": usage.tokens_cached,
+        "cost": usage.cost,
+    }
 
 
 def pair_score(a: float, b: float) -> float:
@@ -57,9 +121,18 @@ def pair_score(a: float, b: float) -> float:
 
 
 def compute_leaderboard(
-    results: Sequence[MatchResult], *, seed: int = 0, bootstrap: int = 1000
+    results: Sequence[MatchResult],
+    *,
+    seed: int = 0,
+    bootstrap: int = 1000,
+    usage: Mapping[str, LLMUsage] | None = None,
 ) -> list[Standing]:
-    """Rank the agents of ``results`` (given in match order) by Bradley-Terry rating."""
+    """Rank the agents of ``results`` (given in match order) by Bradley-Terry rating.
+
+    ``usage`` (``Store.usage()``) adds each agent's LLM turns, faults, tokens and cost; an agent
+    of ``usage`` that is not in ``results`` is left out, so both should cover the same matches.
+    """
+    usage = usage or {}
     names = sorted({agent for result in results for agent in result.agents})
     index = {name: k for k, name in enumerate(names)}
     n = len(names)
@@ -103,6 +176,7 @@ def compute_leaderboard(
             draws=int(outcomes[k, 1]),
             losses=int(outcomes[k, 2]),
             mean_payoff=float(payoff_sum[k] / seats[k]) if seats[k] else 0.0,
+            **usage_fields(usage.get(name)),
         )
         for k, name in enumerate(names)
     ]

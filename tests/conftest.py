@@ -44,6 +44,20 @@ LEADERBOARD_KEYS = frozenset(
     }
 )
 
+# Per-agent LLM usage beside the rating (issue: invalid-move rate, forfeits, tokens, cost).
+LEADERBOARD_USAGE_KEYS = frozenset(
+    {
+        "llm_turns",
+        "invalid_move_rate",
+        "forfeits",
+        "faults",
+        "tokens_in",
+        "tokens_out",
+        "tokens_cached",
+        "cost",
+    }
+)
+
 DEFAULT_AGENTS = ["tit-for-tat", "always-defect", "grim-trigger", "random", "generous-tit-for-tat"]
 
 

@@ -88,6 +88,26 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         Store(path)
 
 
+def test_a_version_1_database_is_migrated_in_place(tmp_path: Path) -> None:
+    """A file written by the first release (no LLM cache, no cached-token column) still opens."""
+    from arena.store import _SCHEMA
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(_SCHEMA)
+        db.execute("PRAGMA user_version=1")
+        db.execute("INSERT INTO tournaments VALUES (1, 't', 'g', '{}', 'h', 0, 1, 0)")
+        db.execute("INSERT INTO matches VALUES (1, 1, 0, 'g', '{}', 0, 1, 0, 0)")
+        db.execute("INSERT INTO match_players VALUES (1, 0, 'a', 1.0)")
+        db.execute("INSERT INTO seat_turns VALUES (1, 0, '[[0, 1, 1.0]]')")
+        db.execute("INSERT INTO turn_details VALUES (1, 0, 0, 'Option F', 0.1, 5, 2, NULL, NULL)")
+    with Store(path) as store:
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.count("llm_cache") == 0
+        turn = store.match("t", 0).turns[0]
+    assert turn == Turn(0, 0, 1, 1.0, "Option F", 0.1, 5, 2, None, None, None)
+
+
 @pytest.mark.parametrize("content", [b"not a database at all" * 100, None])
 def test_foreign_files_are_refused(tmp_path: Path, content: bytes | None) -> None:
     path = tmp_path / "other.db"

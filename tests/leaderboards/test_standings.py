@@ -13,7 +13,7 @@ import pytest
 from arena.leaderboards.publish import publish
 from arena.leaderboards.standings import compute_leaderboard
 from arena.store import Result
-from tests.conftest import LEADERBOARD_KEYS
+from tests.conftest import LEADERBOARD_KEYS, LEADERBOARD_USAGE_KEYS
 
 
 def result(agents: tuple[str, ...], payoffs: tuple[float, ...], index: int = 0) -> Result:
@@ -71,7 +71,7 @@ def test_fast_enough_for_real_tournaments() -> None:
 
 def test_to_dict_has_the_documented_keys() -> None:
     row = compute_leaderboard([result(("a", "b"), (1.0, 0.0))])[0].to_dict()
-    assert set(row) == LEADERBOARD_KEYS
+    assert set(row) == LEADERBOARD_KEYS | LEADERBOARD_USAGE_KEYS
 
 
 def test_publish_writes_three_self_contained_files(tmp_path: Path) -> None:
