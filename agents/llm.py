@@ -1,11 +1,13 @@
 """A language model as a player of any registered game, through the game's text protocol.
 
-Each match the agent reads the rules (and the feedback it was given after earlier matches),
-then each turn sends the game's description of its observation and parses the reply with the
-game's protocol. A reply that cannot be used (empty, refused, truncated, unparseable, illegal)
-is answered with the reason and the legal options, up to ``move_retries`` times; then the game's
-declared fallback move is played and the turn is marked ``forfeit``. Transport failures are
-retried by the SDK alone; when its retries are spent the turn falls back at once.
+Each match the agent reads the rules and what it remembers of earlier matches (their
+transcripts and the feedback it was given, newest first within a token budget), then each turn
+sends the game's description of its observation and parses the reply with the game's protocol.
+A reply that cannot be used (empty, refused, truncated, unparseable, illegal) is answered with
+the reason and the legal options, up to ``move_retries`` times; then the game's declared
+fallback move is played and the turn is marked ``forfeit``. Transport failures are retried by
+the SDK alone (each failed attempt is still recorded as a fault); when its retries are spent the
+turn falls back at once.
 """
 
 from __future__ import annotations
@@ -47,6 +49,40 @@ def move_text(reply: str, predict_first: bool) -> str:
     return str(answers[-1])
 
 
+def approximate_tokens(text: str) -> int:
+    """A provider-neutral token estimate (about four characters a token in English)."""
+    return len(text) // 4 + 1
+
+
+def transcript(conversation: list[dict[str, str]]) -> str:
+    """A finished match's conversation as text to remember."""
+    speaker = {"user": "Game", "assistant": "You"}
+    return "\n".join(f"{speaker[m['role']]}: {m['content']}" for m in conversation)
+
+
+def memory_sections(transcripts: list[str], feedback: list[str], budget: int) -> list[str]:
+    """Earlier games and the feedback on them, newest first until ``budget`` tokens are spent.
+
+    Feedback is short and was written to be kept, so it is taken before transcripts. Each
+    kept item is quoted as data, in the order it came.
+    """
+    sections = []
+    for title, items in (
+        ("Feedback you were given after earlier games", feedback),
+        ("Transcripts of your earlier games", transcripts),
+    ):
+        kept: list[str] = []
+        for item in reversed(items):
+            cost = approximate_tokens(item)
+            if cost > budget:
+                break
+            budget -= cost
+            kept.append(f'"""\n{item}\n"""')
+        if kept:
+            sections.append(f"{title}:\n" + "\n\n".join(reversed(kept)))
+    return sections
+
+
 class LLMAgent(Agent):
     """Plays with a model behind the OpenAI or Anthropic API (or any OpenAI-compatible one)."""
 
@@ -67,6 +103,7 @@ class LLMAgent(Agent):
         self._provider: Provider | None = None
         self._last: TurnInfo | None = None
         self.conversation: list[dict[str, str]] = []
+        self.transcripts: list[str] = []
 
     def protocol_options(self) -> dict[str, Any]:
         options: dict[str, Any] = {"shuffle": self.spec.shuffle_options}
@@ -75,16 +112,23 @@ class LLMAgent(Agent):
         return options
 
     def reset(self, context: MatchContext) -> None:
+        """Start a match: rules, then what is remembered of earlier ones, in the system prompt.
+
+        The conversation of the match before (if this object played one) becomes a transcript
+        in memory. Tournaments seat a fresh agent in every match, so matches stay independent
+        and replayable; a protocol that wants players to learn across games (a critic loop)
+        seats the same object again.
+        """
         super().reset(context)
         if context.protocol is None:
             raise MoveError(f"{context.game_id} gives no text protocol for {context.agent_id}")
+        if self.conversation:
+            self.transcripts.append(transcript(self.conversation))
         self.protocol = context.protocol
         self.conversation = []
         self._step = 0
         parts = [self.spec.system_prompt or "", self.protocol.rules(context.agent_id)]
-        if self.memory:
-            notes = "\n\n".join(f'"""\n{note}\n"""' for note in self.memory)
-            parts.append(f"Feedback you were given after earlier games:\n{notes}")
+        parts.extend(memory_sections(self.transcripts, self.memory, self.spec.memory_tokens))
         self.system = "\n\n".join(part for part in parts if part)
 
     def pop_turn_info(self) -> TurnInfo | None:
@@ -128,8 +172,7 @@ class LLMAgent(Agent):
             question = f"{question}\n{PREDICT_FIRST}"
         messages = [*self.conversation, {"role": "user", "content": question}]
         faults: list[str] = []
-        replies: list[str] = []
-        tokens_in = tokens_out = 0
+        replies: list[Completion] = []
         waited = 0.0
         action: Any = None
         for attempt in range(self.spec.move_retries + 1):
@@ -137,19 +180,14 @@ class LLMAgent(Agent):
             try:
                 reply = await self._complete(messages, self._seed(attempt))
             except ProviderError as error:
-                faults.append(error.fault)
+                faults.extend(error.faults)
                 waited += time.perf_counter() - started
                 break  # the SDK has already retried the transport
             waited += time.perf_counter() - started
-            tokens_in += reply.tokens_in
-            tokens_out += reply.tokens_out
-            replies.append(reply.text)
+            faults.extend(reply.faults)
+            replies.append(reply)
             try:
-                if reply.refused:
-                    raise MoveError("the reply was a refusal", fault="refusal")
-                if not reply.text.strip():
-                    raise MoveError("the reply was empty", fault="empty")
-                action = self.protocol.parse(move_text(reply.text, self.spec.predict_first))
+                action = self._parse(reply)
                 break
             except MoveError as error:
                 faults.append("truncated" if reply.truncated else error.fault)
@@ -166,19 +204,40 @@ class LLMAgent(Agent):
         if action is None:
             action = self.protocol.fallback(observation)
             faults.append("forfeit")
-        final = replies[-1] if replies else ""
+        final = replies[-1].text if replies else ""
         self.conversation = [
             *self.conversation,
             {"role": "user", "content": question},
             {"role": "assistant", "content": final or "(no reply)"},
         ]
-        self._last = TurnInfo(
-            text="\n---\n".join(replies) if replies else None,
+        self._last = self._turn_info(replies, waited, faults)
+        self._step += 1
+        return action
+
+    def _parse(self, reply: Completion) -> Any:
+        """The move a reply names, or ``MoveError`` saying why there is none."""
+        if reply.refused:
+            raise MoveError("the reply was a refusal", fault="refusal")
+        if not reply.text.strip():
+            raise MoveError("the reply was empty", fault="empty")
+        return self.protocol.parse(move_text(reply.text, self.spec.predict_first))
+
+    def _turn_info(self, replies: list[Completion], waited: float, faults: list[str]) -> TurnInfo:
+        """What this turn cost and went through, for the match record."""
+        from arena.pricing import default_prices
+
+        tokens_in = sum(r.tokens_in for r in replies)
+        tokens_out = sum(r.tokens_out for r in replies)
+        tokens_cached = min(sum(r.tokens_cached for r in replies), tokens_in)  # servers err
+        cost = default_prices().cost(
+            self.spec.provider, self.spec.model, tokens_in, tokens_out, tokens_cached
+        )
+        return TurnInfo(
+            text="\n---\n".join(r.text for r in replies) if replies else None,
             latency=waited,
             tokens_in=tokens_in,
             tokens_out=tokens_out,
-            cost=None,
+            cost=cost,
             fault="+".join(faults) or None,
+            tokens_cached=tokens_cached,
         )
-        self._step += 1
-        return action

@@ -34,6 +34,7 @@ class LLMSpec(BaseModel):
     max_retries: int = Field(2, ge=0, le=10)  # transport retries, done by the SDK
     move_retries: int = Field(2, ge=0, le=10)  # re-asks after an unusable reply
     concurrency: int = Field(16, ge=1, le=4096)  # calls in flight per provider endpoint
+    memory_tokens: int = Field(4000, ge=0, le=1_000_000)  # earlier games and feedback kept
     predict_first: bool = False  # ask for a prediction of the other's move before the answer
     shuffle_options: bool = False  # list the options in a new order every round
     labels: list[str] | None = None  # option labels, e.g. ["J", "F"]

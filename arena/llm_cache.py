@@ -38,15 +38,20 @@ class ResponseCache:
         self.misses = 0
 
     def get(self, key: str) -> Completion | None:
+        """The stored reply, as if it had just come back at the first attempt."""
         row = self._db.execute("SELECT response FROM llm_cache WHERE key = ?", (key,)).fetchone()
         if row is None:
             self.misses += 1
             return None
         self.hits += 1
-        return Completion(**json.loads(row[0]))
+        stored = json.loads(row[0])
+        stored.pop("faults", None)
+        return Completion(**stored)
 
     def put(self, key: str, provider: str, model: str, completion: Completion) -> None:
-        response = json.dumps(completion.__dict__, sort_keys=True)
+        """Keep a reply (not the failed attempts before it: a replay makes none)."""
+        fields = {k: v for k, v in completion.__dict__.items() if k != "faults"}
+        response = json.dumps(fields, sort_keys=True)
         self._db.execute(
             "INSERT OR IGNORE INTO llm_cache (key, provider, model, response, created_at)"
             " VALUES (?, ?, ?, ?, ?)",

@@ -19,6 +19,7 @@ class Turn(NamedTuple):
     tokens_out: int | None = None
     cost: float | None = None
     fault: str | None = None
+    tokens_cached: int | None = None
 
 
 class TurnInfo(NamedTuple):
@@ -26,10 +27,11 @@ class TurnInfo(NamedTuple):
 
     text: str | None = None  # the raw reply (all attempts, separated), never the prompt
     latency: float | None = None  # seconds spent waiting for replies
-    tokens_in: int | None = None
+    tokens_in: int | None = None  # every input token of every attempt, cached ones included
     tokens_out: int | None = None
-    cost: float | None = None
+    cost: float | None = None  # US dollars, from the price table; None for unknown models
     fault: str | None = None  # fault classes of this turn, joined by "+", e.g. "illegal+forfeit"
+    tokens_cached: int | None = None  # input tokens the provider served from its prompt cache
 
 
 @dataclass(frozen=True)

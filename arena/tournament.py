@@ -72,10 +72,14 @@ def run_tournament(
         done = len(fixtures) - len(pending)
         if progress:
             progress(done, len(fixtures))
-        for stored_now in backend.run(pending, db=str(db), tournament_id=row.id):
-            done += stored_now
+
+        def stored_now(count: int) -> None:
+            nonlocal done
+            done += count
             if progress:
                 progress(done, len(fixtures))
+
+        backend.run(pending, db=str(db), tournament_id=row.id, stored=stored_now)
     return TournamentReport(
         name=config.name,
         db=db,

@@ -4,6 +4,10 @@ Each worker plays a batch of fixtures and stores it itself, in one transaction. 
 created before the caller opens the database or starts a progress thread, so forking copies
 neither. Workers ask the kernel to kill them when the parent dies (Linux), so
 a killed ``arena run`` leaves no orphans behind.
+
+Tournaments with language models are played in this process whatever the number of workers:
+their matches wait on the network, not the CPU, so one event loop keeps hundreds of them going,
+and each provider's concurrency limit then holds for the whole tournament.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from arena.backends.plan import FixturePlayer, MatchPlan
@@ -59,11 +63,12 @@ def chunk_size(n_fixtures: int, workers: int) -> int:
 
 
 class LocalBackend:
-    """``with LocalBackend(plan, workers) as backend: for batch in backend.play(fixtures)``."""
+    """``with LocalBackend(plan, workers) as backend: backend.run(fixtures, ...)``."""
 
     def __init__(self, plan: MatchPlan, workers: int | None = None) -> None:
         self.plan = plan
-        self.workers = workers or default_workers()
+        self.concurrent = plan.concurrent
+        self.workers = 1 if self.concurrent else workers or default_workers()
         self._pool: Any = None
 
     def __enter__(self) -> LocalBackend:
@@ -82,8 +87,18 @@ class LocalBackend:
             self._pool.join()
             self._pool = None
 
-    def run(self, fixtures: Sequence[Fixture], *, db: str, tournament_id: int) -> Iterator[int]:
-        """Play and store ``fixtures``; yield how many new matches each finished batch stored."""
+    def run(
+        self,
+        fixtures: Sequence[Fixture],
+        *,
+        db: str,
+        tournament_id: int,
+        stored: Callable[[int], None],
+    ) -> None:
+        """Play and store ``fixtures``; ``stored(n)`` hears of every ``n`` matches stored."""
+        if self.concurrent:
+            FixturePlayer(self.plan).play_and_store(fixtures, db, tournament_id, stored=stored)
+            return
         size = chunk_size(len(fixtures), self.workers)
         tasks = [
             (db, tournament_id, list(fixtures[i : i + size])) for i in range(0, len(fixtures), size)
@@ -91,6 +106,7 @@ class LocalBackend:
         if self._pool is None:
             player = FixturePlayer(self.plan)
             for task in tasks:
-                yield player.play_and_store(task[2], db, tournament_id)
+                stored(player.play_and_store(task[2], db, tournament_id))
             return
-        yield from self._pool.imap_unordered(_play_chunk, tasks)
+        for count in self._pool.imap_unordered(_play_chunk, tasks):
+            stored(count)

@@ -31,6 +31,20 @@ class MatchPlan:
 
         return make_game(self.game_id, **self.game_params)
 
+    @property
+    def concurrent(self) -> bool:
+        """Whether some agent waits on something (a language model) rather than computes.
+
+        Such tournaments play all their matches in one event loop, so the providers'
+        concurrency limits hold for the whole tournament rather than per process.
+        """
+        return not all(isinstance(spec.build(), ScriptedAgent) for spec in self.agents)
+
+    def in_flight(self) -> int:
+        """How many concurrent matches to keep going: enough that no provider slot idles."""
+        limits = [int(spec.params.get("concurrency", 16)) for spec in self.agents if spec.is_llm]
+        return max(8, 2 * sum(limits)) if limits else 8
+
 
 REPLAY_CACHE_TURNS = 2_000_000  # turns kept for replaying deterministic matches, per process
 
@@ -57,7 +71,7 @@ class FixturePlayer:
         self._cache: Any = None
         self._replays: dict[tuple[int, ...], MatchRecord] = {}
         self._replay_turns = 0
-        self.concurrent = not all(isinstance(spec.build(), ScriptedAgent) for spec in plan.agents)
+        self.concurrent = plan.concurrent
 
     def _replayable(self, agents: Sequence[Any]) -> bool:
         return bool(getattr(self.env, "deterministic", False)) and all(
@@ -115,18 +129,25 @@ class FixturePlayer:
     async def _play_at_once(
         self, fixtures: Sequence[Fixture], finished: Callable[[MatchRecord], None] | None
     ) -> list[MatchRecord]:
-        tasks = [
-            asyncio.ensure_future(
-                self._run(f, self.plan.make_env(), [self.plan.agents[a].build() for a in f.seats])
-            )
-            for f in fixtures
-        ]
+        window = asyncio.Semaphore(self.plan.in_flight())
+
+        async def play_one(fixture: Fixture) -> MatchRecord:
+            async with window:  # a match builds its env and agents only when it may start
+                agents = [self.plan.agents[a].build() for a in fixture.seats]
+                return await self._run(fixture, self.plan.make_env(), agents)
+
+        tasks = [asyncio.ensure_future(play_one(f)) for f in fixtures]
         records = []
-        for task in asyncio.as_completed(tasks):
-            record = await task
-            if finished is not None:
-                finished(record)
-            records.append(record)
+        try:
+            for task in asyncio.as_completed(tasks):
+                record = await task
+                if finished is not None:
+                    finished(record)
+                records.append(record)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         return records
 
     def play(
@@ -140,16 +161,21 @@ class FixturePlayer:
         return asyncio.run(self._play_in_turn(fixtures))
 
     def play_and_store(
-        self, fixtures: Sequence[Fixture], db: str, tournament_id: int, lock: Any = None
+        self,
+        fixtures: Sequence[Fixture],
+        db: str,
+        tournament_id: int,
+        lock: Any = None,
+        stored: Callable[[int], None] | None = None,
     ) -> int:
         """Play ``fixtures`` and store them; return how many were new.
 
         Scripted batches are stored in one transaction; concurrent matches each in their own
-        as they finish, so an interruption loses only the matches in flight. Each process keeps
-        its own connection, so no turn is pickled back to a parent. Writers take ``lock``
-        (shared by the pool) around a transaction: SQLite alone would make a waiting writer poll
-        with growing sleeps, which idles a worker for longer than the other one holds the
-        database.
+        as they finish (``stored`` hears of each), so an interruption loses only the matches
+        in flight. Each process keeps its own connection, so no turn is pickled back to a
+        parent. Writers take ``lock`` (shared by the pool) around a transaction: SQLite alone
+        would make a waiting writer poll with growing sleeps, which idles a worker for longer
+        than the other one holds the database.
         """
         from arena.store import Store
 
@@ -167,11 +193,15 @@ class FixturePlayer:
                 return store.write_matches(tournament_id, records)
 
         if self.concurrent:
-            written = [0]
+            written = 0
 
             def finished(record: MatchRecord) -> None:
-                written[0] += write([record])
+                nonlocal written
+                new = write([record])
+                written += new
+                if stored is not None:
+                    stored(new)
 
             self.play(fixtures, finished)
-            return written[0]
+            return written
         return write(self.play(fixtures))

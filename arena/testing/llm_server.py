@@ -62,6 +62,8 @@ class Stats:
     calls: int = 0
     answered: int = 0
     injected: dict[str, int] = field(default_factory=dict)
+    in_flight: int = 0  # requests being answered now
+    max_in_flight: int = 0  # the most answered at once
 
 
 def _count_tokens(text: str) -> int:
@@ -79,8 +81,12 @@ class LLMServer:
         faults: Faults | None = None,
         seed: int = 0,
         api_key: str | None = None,
+        sequence: list[str | None] | None = None,
     ) -> None:
+        """``sequence`` names the fault (or ``None``) of the first calls, in order; later
+        calls draw from ``faults``."""
         self.policy: Policy = policy or (lambda request: "Option J")
+        self.sequence = list(sequence or [])
         self.latency = latency
         self.faults = faults or Faults()
         self.expected_api_key = api_key
@@ -134,6 +140,11 @@ class LLMServer:
     def _draw_fault(self) -> str | None:
         with self._lock:
             self.stats.calls += 1
+            if self.sequence:
+                fault = self.sequence.pop(0)
+                if fault is not None:
+                    self.stats.injected[fault] = self.stats.injected.get(fault, 0) + 1
+                return fault
             for name in (
                 "rate_limit",
                 "server_error",
@@ -151,6 +162,16 @@ class LLMServer:
 
     def answer(self, request: ChatRequest) -> tuple[int, dict[str, str], bytes]:
         """Status, headers and body for one request."""
+        with self._lock:
+            self.stats.in_flight += 1
+            self.stats.max_in_flight = max(self.stats.max_in_flight, self.stats.in_flight)
+        try:
+            return self._answer(request)
+        finally:
+            with self._lock:
+                self.stats.in_flight -= 1
+
+    def _answer(self, request: ChatRequest) -> tuple[int, dict[str, str], bytes]:
         if self.expected_api_key is not None and request.api_key != self.expected_api_key:
             return _error(401, "authentication_error", "invalid api key", request.protocol)
         with self._lock:
@@ -181,8 +202,8 @@ class LLMServer:
             self.stats.answered += 1
         if fault == "refusal":
             text = ""
-        body = _reply(request, text, truncated=fault == "truncated", refused=fault == "refusal")
-        return 200, {"content-type": "application/json"}, json.dumps(body).encode()
+        reply = _reply(request, text, truncated=fault == "truncated", refused=fault == "refusal")
+        return 200, {"content-type": "application/json"}, json.dumps(reply).encode()
 
 
 def _error(

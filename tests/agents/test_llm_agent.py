@@ -31,10 +31,8 @@ def server() -> Iterator[LLMServer]:
 
 def llm(server: LLMServer, provider: str = "openai", **spec: Any) -> Any:
     base_url = server.anthropic_base_url if provider == "anthropic" else server.openai_base_url
-    options = {"max_retries": 0, "timeout": 5.0, **spec}
-    return make_agent(
-        "llm", f"{provider}-model", provider=provider, model="m", base_url=base_url, **options
-    )
+    options = {"model": "m", "max_retries": 0, "timeout": 5.0, **spec}
+    return make_agent("llm", f"{provider}-model", provider=provider, base_url=base_url, **options)
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic", "openai-compatible"])
@@ -138,7 +136,7 @@ def test_the_fallback_is_played_after_the_retries() -> None:
 @pytest.mark.parametrize(
     ("faults", "expected"),
     [
-        (Faults(rate_limit=1.0), "transport+forfeit"),
+        (Faults(rate_limit=1.0), "rate_limit+forfeit"),
         (Faults(server_error=1.0), "transport+forfeit"),
         (Faults(malformed=1.0), "transport+forfeit"),
         (Faults(empty=1.0), "empty+empty+forfeit"),
@@ -174,10 +172,21 @@ def test_timeouts_fall_back_quickly() -> None:
     assert record.turns[0].latency < 1.5
 
 
-def test_sdk_retries_transport_errors_itself() -> None:
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_sdk_retries_transport_errors_itself_and_each_attempt_is_recorded(provider: str) -> None:
     with LLMServer(faults=Faults(rate_limit=1.0)) as server:
-        play_match(PD, [llm(server, max_retries=2), "always-defect"], rounds=1)
+        record = play_match(PD, [llm(server, provider, max_retries=2), "always-defect"], rounds=1)
     assert server.stats.calls == 3  # one call and two SDK retries; no retry loop of ours
+    assert record.turns[0].fault == "rate_limit+rate_limit+rate_limit+forfeit"
+
+
+def test_a_reply_after_retried_failures_keeps_the_failures() -> None:
+    sequence = ["server_error", "rate_limit", None]
+    with LLMServer(policy=lambda request: "Option F", sequence=sequence) as server:
+        record = play_match(PD, [llm(server, max_retries=3), "always-defect"], rounds=1)
+    assert record.moves(0) == [1]
+    assert record.turns[0].fault == "transport+rate_limit"
+    assert record.turns[0].text == "Option F"
 
 
 def test_predict_first() -> None:
@@ -229,3 +238,39 @@ def test_both_players_of_a_simultaneous_game_are_asked_at_once() -> None:
     with LLMServer(latency=0.3) as server:
         record = play_match(PD, [llm(server), llm(server, "anthropic")], rounds=2)
     assert record.duration < 2 * 0.3 * 2 - 0.1  # two rounds, both seats concurrently
+
+
+def test_earlier_games_are_remembered_quoted(server: LLMServer) -> None:
+    agent = llm(server)
+    play_match(PD, [agent, "always-defect"], rounds=2)
+    assert "earlier games" not in server.requests[0].system
+    agent.remember("Cooperate less.")
+    play_match(PD, [agent, "always-defect"], rounds=1)
+    system = server.requests[-1].system
+    assert 'Feedback you were given after earlier games:\n"""\nCooperate less.\n"""' in system
+    assert "Transcripts of your earlier games:" in system
+    assert system.count("You: Option F") == 2  # both turns of the first game
+
+
+def test_memory_keeps_the_newest_within_its_budget(server: LLMServer) -> None:
+    agent = llm(server, memory_tokens=60)
+    for game in range(3):
+        agent.remember(f"note {game}")
+        play_match(PD, [agent, "always-defect"], rounds=1)
+    system = server.requests[-1].system
+    assert "note 2" in system and "note 0" in system  # short feedback fits
+    assert system.count("You: Option F") == 1  # only the newest transcript fits
+    agent = llm(server, memory_tokens=0)
+    agent.remember("note")
+    play_match(PD, [agent, "always-defect"], rounds=1)
+    play_match(PD, [agent, "always-defect"], rounds=1)
+    assert "earlier games" not in server.requests[-1].system
+
+
+def test_tokens_and_cost_per_turn(server: LLMServer) -> None:
+    record = play_match(PD, [llm(server, model="gpt-4o-mini"), "always-defect"], rounds=1)
+    turn = record.turns[0]
+    assert turn.tokens_in and turn.tokens_out == 2 and turn.tokens_cached == 0
+    assert turn.cost is not None and turn.cost > 0
+    unknown = play_match(PD, [llm(server, model="no-such-model"), "always-defect"], rounds=1)
+    assert unknown.turns[0].cost is None  # never a guess

@@ -110,8 +110,14 @@ def test_faults_do_not_lose_matches(write_toml: Callable[..., Path], tmp_path: P
         for fault, count in record.faults.items():
             faults_seen[fault] = faults_seen.get(fault, 0) + count
         assert len(record.turns) == 2 * 5  # every turn played, by a move or the fallback
-    assert faults_seen.get("unparseable", 0) >= server.stats.injected["garbage"] * 0.8
-    assert set(faults_seen) <= {"unparseable", "transport", "forfeit"}
+    # Every injected fault is in the store, in its class, even those the SDK retried away.
+    # (The client may also see a few connection resets of its own after error responses:
+    # real transport faults, recorded as such, which the server did not count.)
+    injected = server.stats.injected
+    assert faults_seen.get("rate_limit", 0) == injected["rate_limit"]
+    assert faults_seen.get("transport", 0) >= injected["server_error"]
+    assert faults_seen.get("unparseable", 0) == injected["garbage"]
+    assert set(faults_seen) <= {"unparseable", "transport", "rate_limit", "forfeit"}
 
 
 def test_a_planted_key_is_nowhere(
@@ -165,3 +171,35 @@ def noisy_policy() -> Callable[[ChatRequest], str]:
         return "Option J" if seed % 3 else "Option F"
 
     return policy
+
+
+@pytest.mark.parametrize("limit", [1, 3])
+def test_the_concurrency_limit_holds_for_the_whole_tournament(
+    write_toml: Callable[..., Path], tmp_path: Path, limit: int
+) -> None:
+    with LLMServer(policy=tit_for_tat_policy, latency=0.02) as server:
+        agents = "\n".join(
+            f"""
+[[agents]]
+name = "model-{k}"
+provider = "openai-compatible"
+model = "m{k}"
+base_url = "{server.openai_base_url}"
+concurrency = {limit}
+"""
+            for k in range(3)
+        )
+        text = f"""
+[tournament]
+name = "limited"
+[game]
+id = "matrix/prisoners-dilemma-v0"
+rounds = 3
+[schedule]
+repetitions = 2
+{agents}
+"""
+        report = run_tournament(load_config(write_toml(text)), tmp_path / "a.db", workers=2)
+    assert report.played == 12 and report.workers == 1  # one event loop, not a pool
+    assert server.stats.calls == 12 * 2 * 3
+    assert server.stats.max_in_flight == limit
