@@ -99,7 +99,8 @@ class LLMAgent(Agent):
     def __init__(self, name: str | None = None, **params: Any) -> None:
         super().__init__(name, **params)
         self.spec: LLMSpec = self.params  # type: ignore[assignment]
-        self.spec.api_key()  # fail now, at configuration time, when the key is missing
+        self.spec.check_sdk()  # fail now, at configuration time, when the SDK is missing
+        self.spec.api_key()  # or the key
         self._provider: Provider | None = None
         self._last: TurnInfo | None = None
         self.conversation: list[dict[str, str]] = []

@@ -7,6 +7,7 @@ holding the key, never the key.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from typing import Literal
 
@@ -49,6 +50,23 @@ class LLMSpec(BaseModel):
     def key_variable(self) -> str | None:
         """The environment variable the key is read from (``None``: no key is sent)."""
         return self.api_key_env or DEFAULT_KEY_VARIABLES.get(self.provider)
+
+    @property
+    def sdk(self) -> str:
+        """The official SDK package this provider is called through."""
+        return "anthropic" if self.provider == "anthropic" else "openai"
+
+    def check_sdk(self) -> None:
+        """A missing SDK is a configuration error, reported before any match starts."""
+        try:
+            found = importlib.util.find_spec(self.sdk) is not None
+        except (ImportError, ValueError):  # a broken or blocked install
+            found = False
+        if not found:
+            raise ConfigError(
+                f"provider {self.provider!r} needs the {self.sdk} package: "
+                "pip install 'strategic-arena[llm]'"
+            )
 
     def api_key(self) -> str:
         """The key from the environment; a missing one is a clear configuration error."""

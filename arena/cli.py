@@ -338,6 +338,28 @@ def run(
         f"{report.already_stored} already stored) in {report.seconds:.2f} s "
         f"({rate:.0f} matches/s, {report.workers} workers) -> {report.db}"
     )
+    if any(agent.is_llm for agent in config.agents):
+        _print_llm_totals(db_path, config.name)
+
+
+def _print_llm_totals(db: Path, tournament: str) -> None:
+    """One line of what the tournament's language models used and how often they failed."""
+    from arena.leaderboards.standings import dollars
+    from arena.store import Store
+
+    with Store(db) as store:
+        usage = list(store.usage(tournament).values())
+    faults: dict[str, int] = {}
+    for agent in usage:
+        for fault, count in agent.faults.items():
+            faults[fault] = faults.get(fault, 0) + count
+    costs = [agent.cost for agent in usage if agent.cost is not None]
+    listed = ", ".join(f"{fault} {count}" for fault, count in sorted(faults.items())) or "none"
+    typer.echo(
+        f"LLM turns {sum(a.turns for a in usage)}: tokens in {sum(a.tokens_in for a in usage)} "
+        f"(cached {sum(a.tokens_cached for a in usage)}), out {sum(a.tokens_out for a in usage)}, "
+        f"cost {dollars(sum(costs)) if costs else 'unknown'}; faults: {listed}"
+    )
 
 
 def _standings(db: Path, tournament: str | None, seed: int, bootstrap: int) -> list[Any]:

@@ -100,10 +100,7 @@ class LLMServer:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> LLMServer:
-        handler = _handler_for(self)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self._server.request_queue_size = 256
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
@@ -275,6 +272,18 @@ def _parse(protocol: str, body: dict[str, Any], api_key: str) -> ChatRequest:
     else:
         system = _text_of(body.get("system", ""))
     return ChatRequest(protocol, str(body.get("model", "")), system, messages, body, api_key)
+
+
+class _Server(ThreadingHTTPServer):
+    """One thread per connection, and a listen backlog for hundreds of clients at once.
+
+    The backlog is read when the socket starts listening, inside the constructor: set on an
+    instance afterwards it would be ignored, and a full queue of 5 makes clients wait a
+    second for a SYN retry or see their connection reset.
+    """
+
+    daemon_threads = True
+    request_queue_size = 1024
 
 
 def _handler_for(server: LLMServer) -> type[BaseHTTPRequestHandler]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -87,6 +88,13 @@ def test_bad_specs(monkeypatch: pytest.MonkeyPatch, spec: dict[str, Any], messag
     monkeypatch.delenv("ANTHROPIC_API_KEY")
     with pytest.raises(ConfigError, match=message):
         make_agent("llm", "x", **spec)
+
+
+@pytest.mark.parametrize(("provider", "sdk"), [("openai", "openai"), ("anthropic", "anthropic")])
+def test_a_missing_sdk_is_named(monkeypatch: pytest.MonkeyPatch, provider: str, sdk: str) -> None:
+    monkeypatch.setitem(sys.modules, sdk, None)  # as if it were not installed
+    with pytest.raises(ConfigError, match=rf"needs the {sdk} package: pip install"):
+        make_agent("llm", "x", provider=provider, model="m")
 
 
 def scripted(*replies: str):
