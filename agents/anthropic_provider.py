@@ -50,7 +50,9 @@ class AnthropicProvider:
 
         options: dict[str, Any] = {}
         if self.spec.temperature is not None:
-            options["temperature"] = min(self.spec.temperature, 1.0)  # Anthropic's range is 0-1
+            # SDK 1.0 dropped sampling parameters from create()'s signature; the API still
+            # takes them for the models that sample, so they go in the body. Range: 0 to 1.
+            options["extra_body"] = {"temperature": min(self.spec.temperature, 1.0)}
         client = self._client()
         with sdk_call(anthropic, self.spec.timeout) as attempts:
             reply = await client.messages.create(

@@ -208,6 +208,22 @@ def test_predict_first() -> None:
         assert record.moves(0) == [1] and record.turns[0].fault == "unparseable"
 
 
+@pytest.mark.parametrize(
+    ("provider", "temperature", "sent"),
+    [
+        ("openai", 1.5, 1.5),
+        ("anthropic", 0.3, 0.3),
+        ("anthropic", 1.5, 1.0),
+        ("openai", None, None),
+    ],
+)
+def test_temperature_reaches_the_wire(
+    server: LLMServer, provider: str, temperature: float | None, sent: float | None
+) -> None:
+    play_match(PD, [llm(server, provider, temperature=temperature), "always-defect"], rounds=1)
+    assert server.requests[0].body.get("temperature") == sent
+
+
 def test_labels_and_system_prompt(server: LLMServer) -> None:
     server.policy = lambda request: "Option B"
     agent = llm(server, labels=["A", "B"], system_prompt="You are a careful player.")
