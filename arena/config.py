@@ -28,7 +28,6 @@ model = "gpt-4o-mini"
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +36,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from arena.errors import ArenaError, ConfigError
-from arena.validation import error_message, format_location
+from arena.validation import error_message, format_location, read_toml
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
 
@@ -159,18 +158,7 @@ def load_config(path: str | Path, *, db: str | Path | None = None) -> Tournament
     else ``arena.db``.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, expected a TOML file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read ({error})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: malformed TOML: {error}") from None
+    data = read_toml(path)
     section = data.get("tournament")
     named = section.get("db") if isinstance(section, dict) else None
     database = db or (named if isinstance(named, str) and named else "arena.db")

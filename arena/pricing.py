@@ -25,7 +25,6 @@ import datetime as dt
 import functools
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
@@ -35,7 +34,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from arena.errors import ConfigError
-from arena.validation import error_message
+from arena.validation import error_message, read_toml
 
 PROVIDERS = ("openai", "anthropic", "openai-compatible")
 ENVIRONMENT_VARIABLE = "ARENA_PRICES"
@@ -144,16 +143,7 @@ def _problem(detail: Mapping[str, Any]) -> str:
 
 def _read_price_file(path: Path, origin: str = "") -> _PriceFile:
     """Parse and validate one price file; every problem is one line naming the file and key."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such price file{origin}") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, expected a TOML price file{origin}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read ({error})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: malformed TOML: {error}") from None
+    data = read_toml(path, "price file", origin)
     try:
         return _PriceFile.model_validate(data)
     except ValidationError as error:

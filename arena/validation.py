@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -47,3 +49,22 @@ def validate_model(model: type[ModelT], data: Mapping[str, Any], where: str = ""
         return model.model_validate(dict(data))
     except ValidationError as error:
         raise ConfigError(first_error_line(error, where)) from None
+
+
+def read_toml(path: Path, what: str = "file", origin: str = "") -> dict[str, Any]:
+    """Read a TOML file; every way it can fail is one ``ConfigError`` line naming the file.
+
+    ``what`` names the kind of file in the messages; ``origin`` says where its name came from.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such {what}{origin}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, expected a TOML {what}{origin}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read ({error})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: malformed TOML: {error}") from None
