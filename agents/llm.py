@@ -136,29 +136,34 @@ class LLMAgent(Agent):
         info, self._last = self._last, None
         return info
 
-    def _seed(self, attempt: int) -> int | None:
-        """A per-call sampling seed: same match seed, turn and attempt, same draw."""
-        if not self.spec.seed:
-            return None
+    def _draw(self, attempt: int) -> int:
+        """This call's draw: the same match seed, turn and attempt give the same draw.
+
+        It is sent as the sampling seed where the provider takes one (and the spec allows),
+        and it is always part of the cache key, so identical prompts in different matches or
+        turns are different draws, as they would be from a sampling model.
+        """
         return derive_seed(self.context.seed, self._step, attempt) % _MAX_SEED
 
-    async def _complete(self, messages: list[dict[str, str]], seed: int | None) -> Completion:
+    async def _complete(self, messages: list[dict[str, str]], draw: int) -> Completion:
         """One reply: from the response cache when the same call was made before."""
         assert self._provider is not None
         cache = self.context.extra.get("cache")
         key = None
         if cache is not None:
             request = {
+                "base_url": self.spec.base_url,
                 "system": self.system,
                 "messages": messages,
                 "temperature": self.spec.temperature,
                 "max_tokens": self.spec.max_tokens,
-                "seed": seed,
+                "draw": draw,
             }
             key = cache_key(self.spec.provider, self.spec.model, request)
             cached = cache.get(key)
             if cached is not None:
                 return cached
+        seed = draw if self.spec.seed else None
         async with concurrency_limit(self.spec):
             reply = await self._provider.complete(self.system, messages, seed=seed)
         if cache is not None and key is not None:
@@ -179,7 +184,7 @@ class LLMAgent(Agent):
         for attempt in range(self.spec.move_retries + 1):
             started = time.perf_counter()
             try:
-                reply = await self._complete(messages, self._seed(attempt))
+                reply = await self._complete(messages, self._draw(attempt))
             except ProviderError as error:
                 faults.extend(error.faults)
                 waited += time.perf_counter() - started

@@ -1,8 +1,9 @@
 """Model replies kept in the arena database, so a tournament replays exactly and offline.
 
-A reply is stored under a digest of everything that decides it: provider, model, system prompt,
-messages, sampling parameters and the per-call seed (derived from the match seed, the turn and
-the attempt, so two identical prompts in different matches are different draws). Running a
+A reply is stored under a digest of everything that decides it: provider, endpoint, model,
+system prompt, messages, sampling parameters and the call's draw (derived from the match seed,
+the turn and the attempt, so two identical prompts in different matches are different draws,
+whether or not the provider takes a seed). Running a
 tournament again with the cache answers every call from the database: the same moves, no
 network, no cost. Failed calls are never stored.
 """

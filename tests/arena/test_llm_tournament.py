@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -142,15 +143,18 @@ def test_a_planted_key_is_nowhere(
     assert os.environ["ARENA_TEST_KEY"] == PLANTED
 
 
+@pytest.mark.parametrize("seed", [True, False])
 def test_the_cache_replays_a_tournament_offline(
-    write_toml: Callable[..., Path], tmp_path: Path
+    write_toml: Callable[..., Path], tmp_path: Path, seed: bool
 ) -> None:
     db = tmp_path / "a.db"
     with LLMServer(policy=noisy_policy(), api_key=PLANTED) as server:
         text = llm_tournament(server, name="first")
+        if not seed:  # no seed on the wire: the draws still key the cache apart
+            text = text.replace("timeout = 5.0", "timeout = 5.0\nseed = false")
         run_tournament(load_config(write_toml(text, "first.toml")), db, workers=2)
         calls = server.stats.calls
-    assert calls > 0
+    assert calls == 120  # every turn its own draw: no prompt was answered by another's reply
     # The server is gone: every call must now come from the cache.
     replay = load_config(write_toml(text.replace('name = "first"', 'name = "again"'), "again.toml"))
     run_tournament(replay, db, workers=2)
@@ -163,11 +167,13 @@ def test_the_cache_replays_a_tournament_offline(
 
 
 def noisy_policy() -> Callable[[ChatRequest], str]:
-    """Replies that depend on the per-call seed, as sampling at temperature > 0 would."""
+    """Replies that vary from call to call, as sampling at temperature > 0 would (by the
+    per-call seed when one is sent, else by the order of arrival)."""
+    calls = itertools.count()
 
     def policy(request: ChatRequest) -> str:
-        seed = request.body.get("seed", 0)
-        return "Option J" if seed % 3 else "Option F"
+        draw = request.body.get("seed", next(calls))
+        return "Option J" if draw % 3 else "Option F"
 
     return policy
 
