@@ -21,7 +21,7 @@ from arena.agents.llm_spec import LLMSpec
 
 
 class AnthropicProvider:
-    """Calls ``messages.create`` on api.anthropic.com or the spec's ``base_url``."""
+    """Calls the messages API on api.anthropic.com or the spec's ``base_url``."""
 
     def __init__(self, spec: LLMSpec) -> None:
         self.spec = spec
@@ -47,21 +47,23 @@ class AnthropicProvider:
         self, system: str, messages: list[dict[str, str]], *, seed: int | None
     ) -> Completion:
         import anthropic
+        from anthropic.types import Message
 
-        options: dict[str, Any] = {}
+        body: dict[str, Any] = {
+            "model": self.spec.model,
+            "system": system,
+            "messages": messages,
+            "max_tokens": self.spec.max_tokens,
+        }
         if self.spec.temperature is not None:
             # SDK 1.0 dropped sampling parameters from create()'s signature; the API still
-            # takes them for the models that sample, so they go in the body. Range: 0 to 1.
-            options["extra_body"] = {"temperature": min(self.spec.temperature, 1.0)}
+            # takes them for the models that sample. Anthropic's range is 0 to 1.
+            body["temperature"] = min(self.spec.temperature, 1.0)
         client = self._client()
         with sdk_call(anthropic, self.spec.timeout) as attempts:
-            reply = await client.messages.create(
-                model=self.spec.model,
-                system=system,
-                messages=messages,
-                max_tokens=self.spec.max_tokens,
-                **options,
-            )
+            # The client's own POST: its retries, timeouts, errors and typed reply, without
+            # messages.create's walk of every message through the parameter types.
+            reply = await client.post("/v1/messages", cast_to=Message, body=body)
         text = "".join(getattr(block, "text", "") for block in reply.content)
         usage = reply.usage
         cached = getattr(usage, "cache_read_input_tokens", None) or 0
