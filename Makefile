@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_DIR ?= demo
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-llm clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,12 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,llm,bench]"
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP)
+bench: $(BENCH_STAMP) bench-llm
 	$(BIN)/python benchmarks/bench_axelrod_round_robin.py
+
+# LLM tournaments against a loopback server: ideal time and CPU per call (no peers to install).
+bench-llm: $(STAMP)
+	$(BIN)/python benchmarks/bench_llm_concurrency.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
