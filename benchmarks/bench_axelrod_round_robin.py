@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +23,8 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 from statistics import median
+
+from machine_info import machine  # benchmarks/ is on the path when a script runs
 
 TURNS = 200
 REPETITIONS = 10
@@ -134,18 +135,6 @@ def check_identical_scores(shared: list[tuple[str, str, bool]], db: Path) -> tup
                 )
     n = len(deterministic)
     return n * (n + 1) // 2, mismatches
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
 def measure(tool: str, mode: str, folder: Path) -> dict:

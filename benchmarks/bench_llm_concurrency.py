@@ -19,8 +19,6 @@ Run: ``python benchmarks/bench_llm_concurrency.py`` (``--quick`` for a smaller s
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import subprocess
 import sys
@@ -29,6 +27,8 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 from statistics import median
+
+from machine_info import machine  # benchmarks/ is on the path when a script runs
 
 LATENCY = 0.2
 ROUNDS = 10
@@ -143,18 +143,6 @@ def one_run(concurrency: int, repetitions: int) -> dict[str, float]:
         "replay_wall": replay_wall,
         "arena_ms_per_call": 1000 * replay_cpu / calls,
     }
-
-
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> None:
