@@ -1,0 +1,454 @@
+"""Many small games in one call: all equilibria, pure equilibria and best responses of a stack.
+
+Scoring a tournament of matrix games means solving thousands to millions of stage games of
+one shape. One kernel call walks the whole stack, so the cost per game is the arithmetic,
+not Python's per-call overhead. Equilibria come back flat, in compressed-row form: the
+equilibria of game ``g`` are rows ``offsets[g]`` to ``offsets[g + 1]``.
+
+Payoff orientation: stacks ``A`` and ``B`` of shape ``(K, m, n)``, ``A[g]`` and ``B[g]`` the
+row and column player's payoffs in game ``g``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import comb
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+from arena.solver._validation import (
+    _as_float_array,
+    as_distribution,
+    as_game_stack,
+    check_tolerance,
+)
+from arena.solver.pure_equilibria import pure_equilibrium_mask
+from arena.solver.results import readonly
+from arena.solver.support_enumeration import (
+    FLAG_DEGENERATE,
+    FLAG_OVERFLOW,
+    _enumerate,
+    _tolerances,
+)
+
+__all__ = [
+    "BatchBestResponses",
+    "BatchEquilibria",
+    "all_equilibria_batch",
+    "best_responses_batch",
+    "pure_equilibria_batch",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class BatchEquilibria:
+    """The equilibria of a stack of K bimatrix games, in compressed-row form.
+
+    Attributes
+    ----------
+    row : ndarray, shape (total, m)
+        The row player's strategy in each equilibrium of every game, game by game.
+    col : ndarray, shape (total, n)
+        The column player's strategy in each.
+    game : ndarray of int, shape (total,)
+        The game each equilibrium belongs to.
+    offsets : ndarray of int, shape (K + 1,)
+        Game ``g``'s equilibria are rows ``offsets[g]:offsets[g + 1]``.
+    degenerate : ndarray of bool, shape (K,)
+        Which games are degenerate (their lists hold the equal-support equilibria only).
+    """
+
+    row: np.ndarray
+    col: np.ndarray
+    game: np.ndarray
+    offsets: np.ndarray
+    degenerate: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.offsets.shape[0] - 1)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Number of equilibria of each game, shape (K,)."""
+        return np.diff(self.offsets)
+
+    def of(self, game: int) -> tuple[np.ndarray, np.ndarray]:
+        """The equilibria of one game: row strategies (k, m) and column strategies (k, n)."""
+        if not -len(self) <= game < len(self):
+            raise IndexError(f"game must be in [0, {len(self) - 1}], got {game}")
+        game %= len(self)
+        start, stop = self.offsets[game], self.offsets[game + 1]
+        return self.row[start:stop], self.col[start:stop]
+
+
+@dataclass(frozen=True, eq=False)
+class BatchBestResponses:
+    """Best responses in a stack of K bimatrix games, each to the other player's strategy.
+
+    Attributes
+    ----------
+    row_values : ndarray, shape (K, m)
+        The row player's payoff from each pure action against the column strategy.
+    col_values : ndarray, shape (K, n)
+        The column player's payoff from each pure action against the row strategy.
+    row_best, col_best : ndarray of bool, shapes (K, m) and (K, n)
+        Which actions are best responses (within the tolerance).
+    row_regret, col_regret : ndarray, shape (K,)
+        Best-response payoff minus the payoff of the given strategy (nonnegative).
+    """
+
+    row_values: np.ndarray
+    col_values: np.ndarray
+    row_best: np.ndarray
+    col_best: np.ndarray
+    row_regret: np.ndarray
+    col_regret: np.ndarray
+
+
+@njit(cache=True)
+def _solve_2x2(
+    A: np.ndarray,
+    B: np.ndarray,
+    tol: float,
+    payoff_tol: float,
+    eps: float,
+    out_row: np.ndarray,
+    out_col: np.ndarray,
+    start: int,
+) -> tuple[int, int]:
+    """Closed form of ``_enumerate`` for 2x2 games: same equilibria, order and flags.
+
+    A 2x2 game is degenerate iff a pure strategy leaves the opponent's two actions tied.
+    """
+    room = out_row.shape[0] - start
+    flags = 0
+    if (
+        abs(A[0, 0] - A[1, 0]) <= payoff_tol
+        or abs(A[0, 1] - A[1, 1]) <= payoff_tol
+        or abs(B[0, 0] - B[0, 1]) <= payoff_tol
+        or abs(B[1, 0] - B[1, 1]) <= payoff_tol
+    ):
+        flags |= FLAG_DEGENERATE
+    count = 0
+    for i in range(2):
+        for j in range(2):
+            if A[1 - i, j] <= A[i, j] + payoff_tol and B[i, 1 - j] <= B[i, j] + payoff_tol:
+                if count < room:
+                    at = start + count
+                    out_row[at, i] = 1.0
+                    out_row[at, 1 - i] = 0.0
+                    out_col[at, j] = 1.0
+                    out_col[at, 1 - j] = 0.0
+                else:
+                    flags |= FLAG_OVERFLOW
+                count += 1
+    col_denominator = A[0, 0] - A[1, 0] - A[0, 1] + A[1, 1]
+    row_denominator = B[0, 0] - B[0, 1] - B[1, 0] + B[1, 1]
+    if abs(col_denominator) > eps and abs(row_denominator) > eps:
+        y = (A[1, 1] - A[0, 1]) / col_denominator
+        x = (B[1, 1] - B[1, 0]) / row_denominator
+        if tol < y < 1.0 - tol and tol < x < 1.0 - tol:
+            if count < room:
+                at = start + count
+                out_row[at, 0] = x
+                out_row[at, 1] = 1.0 - x
+                out_col[at, 0] = y
+                out_col[at, 1] = 1.0 - y
+            else:
+                flags |= FLAG_OVERFLOW
+            count += 1
+    return count, flags
+
+
+@njit(cache=True)
+def _all_equilibria(
+    A: np.ndarray,
+    B: np.ndarray,
+    tol: float,
+    first: int,
+    position: int,
+    out_row: np.ndarray,
+    out_col: np.ndarray,
+    out_game: np.ndarray,
+    counts: np.ndarray,
+    degenerate: np.ndarray,
+) -> tuple[int, int]:
+    """Solve games ``first, first + 1, ...`` into the out arrays from row ``position`` on.
+
+    Returns ``(next_game, position)``: ``next_game`` is K when every game is done, or the
+    first game that did not fit, for the caller to retry with more room.
+    """
+    n_games, m, n = A.shape
+    k_max = min(m, n)
+    BT = np.empty((n, m))
+    system = np.empty((k_max + 1, k_max + 1))
+    row_solution = np.empty(k_max + 1)
+    col_solution = np.empty(k_max + 1)
+    rows = np.empty(k_max, np.int64)
+    cols = np.empty(k_max, np.int64)
+    for g in range(first, n_games):
+        payoff_tol, eps = _tolerances(A[g], B[g], tol)
+        if m == 2 and n == 2:
+            count, flags = _solve_2x2(A[g], B[g], tol, payoff_tol, eps, out_row, out_col, position)
+        else:
+            for i in range(m):
+                for j in range(n):
+                    BT[j, i] = B[g, i, j]
+            count, flags = _enumerate(
+                A[g],
+                BT,
+                tol,
+                payoff_tol,
+                eps,
+                system,
+                row_solution,
+                col_solution,
+                rows,
+                cols,
+                out_row,
+                out_col,
+                position,
+            )
+        if flags & FLAG_OVERFLOW:
+            return g, position
+        counts[g] = count
+        degenerate[g] = (flags & FLAG_DEGENERATE) != 0
+        for e in range(count):
+            out_game[position + e] = g
+        position += count
+    return n_games, position
+
+
+def all_equilibria_batch(
+    A: npt.ArrayLike, B: npt.ArrayLike, *, tol: float = 1e-10
+) -> BatchEquilibria:
+    """Every equilibrium of each game in a stack of small bimatrix games, in one call.
+
+    Each game is solved as :func:`arena.solver.support_enumeration` would solve it (2x2
+    games by its closed form), with the same equilibria, order and degeneracy flag.
+
+    Parameters
+    ----------
+    A, B : array_like, shape (K, m, n)
+        The row and column player's payoffs in each of K games. Built for games of 2 to 4
+        actions each; larger ones work, at support enumeration's cost.
+    tol : float, default 1e-10
+        As in :func:`arena.solver.support_enumeration`.
+
+    Returns
+    -------
+    BatchEquilibria
+
+    References
+    ----------
+    B. von Stengel, "Equilibrium computation for two-player games in strategic and extensive
+    form", ch. 3 of *Algorithmic Game Theory*, Cambridge University Press, 2007.
+
+    Examples
+    --------
+    A Prisoner's Dilemma and a Battle of the Sexes in one call:
+
+    >>> A = [[[3, 0], [5, 1]], [[3, 0], [0, 2]]]
+    >>> B = [[[3, 5], [0, 1]], [[2, 0], [0, 3]]]
+    >>> result = all_equilibria_batch(A, B)
+    >>> result.counts.tolist()
+    [1, 3]
+    >>> row, col = result.of(1)
+    >>> np.round(row, 4).tolist(), np.round(col, 4).tolist()
+    ([[1.0, 0.0], [0.0, 1.0], [0.6, 0.4]], [[1.0, 0.0], [0.0, 1.0], [0.4, 0.6]])
+    """
+    row_payoffs, col_payoffs = as_game_stack(A, B)
+    tolerance = check_tolerance(tol)
+    n_games, m, n = row_payoffs.shape
+    capacity = max(16, 2 * n_games)
+    out_row = np.empty((capacity, m))
+    out_col = np.empty((capacity, n))
+    out_game = np.empty(capacity, np.int64)
+    counts = np.zeros(n_games, np.int64)
+    degenerate = np.zeros(n_games, np.bool_)
+    game, position = 0, 0
+    while True:
+        game, position = _all_equilibria(
+            row_payoffs,
+            col_payoffs,
+            tolerance,
+            game,
+            position,
+            out_row,
+            out_col,
+            out_game,
+            counts,
+            degenerate,
+        )
+        if game == n_games:
+            break
+        # At most one equilibrium per pair of equal-size supports: room for the next game.
+        capacity = max(2 * capacity, position + comb(m + n, m))
+        out_row = np.concatenate([out_row[:position], np.empty((capacity - position, m))])
+        out_col = np.concatenate([out_col[:position], np.empty((capacity - position, n))])
+        out_game = np.concatenate([out_game[:position], np.empty(capacity - position, np.int64)])
+    offsets = np.zeros(n_games + 1, np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return BatchEquilibria(
+        row=readonly(out_row[:position]),
+        col=readonly(out_col[:position]),
+        game=readonly(out_game[:position]),
+        offsets=readonly(offsets),
+        degenerate=readonly(degenerate),
+    )
+
+
+def pure_equilibria_batch(payoffs: npt.ArrayLike, *, tol: float = 1e-12) -> np.ndarray:
+    """Which pure profiles are Nash equilibria, in each game of a stack of N-player games.
+
+    Parameters
+    ----------
+    payoffs : array_like, shape (K, N, a_1, ..., a_N)
+        ``payoffs[g, p][s]`` is player ``p``'s payoff at profile ``s`` in game ``g``; for
+        bimatrix stacks, ``np.stack([A, B], axis=1)``.
+    tol : float, default 1e-12
+        As in :func:`arena.solver.pure_equilibria`, per game.
+
+    Returns
+    -------
+    ndarray of bool, shape (K, a_1, ..., a_N)
+        True at the equilibrium profiles; ``np.argwhere`` lists them as ``(g, s_1, ...)``.
+
+    Examples
+    --------
+    >>> pd = [[[3, 0], [5, 1]], [[3, 5], [0, 1]]]
+    >>> coordination = [[[1, 0], [0, 1]], [[1, 0], [0, 1]]]
+    >>> np.argwhere(pure_equilibria_batch([pd, coordination])).tolist()
+    [[0, 1, 1], [1, 0, 0], [1, 1, 1]]
+    """
+    games = _as_float_array(payoffs, "payoffs")
+    if games.ndim < 3 or games.ndim != games.shape[1] + 2:
+        raise ValueError(
+            "payoffs must have shape (K, N, a_1, ..., a_N): a stack of N-player games with one "
+            f"action axis per player, got shape {games.shape}"
+        )
+    scale = np.maximum(1.0, np.abs(games).reshape(games.shape[0], -1).max(axis=1, initial=0.0))
+    tolerance = check_tolerance(tol) * scale.reshape((-1,) + (1,) * (games.ndim - 2))
+    return pure_equilibrium_mask(games, tolerance, first_player_axis=1)
+
+
+@njit(cache=True)
+def _best_responses(
+    A: np.ndarray,
+    B: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    tol: float,
+    row_values: np.ndarray,
+    col_values: np.ndarray,
+    row_best: np.ndarray,
+    col_best: np.ndarray,
+    row_regret: np.ndarray,
+    col_regret: np.ndarray,
+) -> None:
+    n_games, m, n = A.shape
+    for g in range(n_games):
+        payoff_tol, _ = _tolerances(A[g], B[g], tol)
+        for i in range(m):
+            total = 0.0
+            for j in range(n):
+                total += A[g, i, j] * y[g, j]
+            row_values[g, i] = total
+        for j in range(n):
+            total = 0.0
+            for i in range(m):
+                total += B[g, i, j] * x[g, i]
+            col_values[g, j] = total
+        best = row_values[g].max()
+        played = 0.0
+        for i in range(m):
+            row_best[g, i] = row_values[g, i] >= best - payoff_tol
+            played += row_values[g, i] * x[g, i]
+        row_regret[g] = max(best - played, 0.0)
+        best = col_values[g].max()
+        played = 0.0
+        for j in range(n):
+            col_best[g, j] = col_values[g, j] >= best - payoff_tol
+            played += col_values[g, j] * y[g, j]
+        col_regret[g] = max(best - played, 0.0)
+
+
+def best_responses_batch(
+    A: npt.ArrayLike,
+    B: npt.ArrayLike,
+    row: npt.ArrayLike,
+    col: npt.ArrayLike,
+    *,
+    tol: float = 1e-9,
+) -> BatchBestResponses:
+    """Best responses and regrets in a stack of bimatrix games, one strategy pair per game.
+
+    Parameters
+    ----------
+    A, B : array_like, shape (K, m, n)
+        The row and column player's payoffs in each of K games.
+    row, col : array_like, shapes (K, m) and (K, n)
+        Each game's row and column strategy (probability vectors).
+    tol : float, default 1e-9
+        Actions within ``tol`` (relative to the game's largest absolute payoff, at least 1) of
+        the best count as best responses.
+
+    Returns
+    -------
+    BatchBestResponses
+
+    Examples
+    --------
+    >>> A = [[[3, 0], [5, 1]]]; B = [[[3, 5], [0, 1]]]  # one Prisoner's Dilemma
+    >>> result = best_responses_batch(A, B, [[1, 0]], [[1, 0]])  # both cooperate
+    >>> result.row_best.tolist(), result.row_regret.tolist()
+    ([[False, True]], [2.0])
+    """
+    row_payoffs, col_payoffs = as_game_stack(A, B)
+    n_games, m, n = row_payoffs.shape
+    x = _as_float_array(row, "row")
+    y = _as_float_array(col, "col")
+    if x.shape != (n_games, m) or y.shape != (n_games, n):
+        raise ValueError(
+            f"row and col must have shapes {(n_games, m)} and {(n_games, n)}, "
+            f"got {x.shape} and {y.shape}"
+        )
+    for g in range(n_games) if x.size and not _are_distributions(x, y) else ():
+        as_distribution(x[g], m, f"row[{g}]")
+        as_distribution(y[g], n, f"col[{g}]")
+    result = BatchBestResponses(
+        row_values=np.empty((n_games, m)),
+        col_values=np.empty((n_games, n)),
+        row_best=np.empty((n_games, m), np.bool_),
+        col_best=np.empty((n_games, n), np.bool_),
+        row_regret=np.empty(n_games),
+        col_regret=np.empty(n_games),
+    )
+    _best_responses(
+        row_payoffs,
+        col_payoffs,
+        x,
+        y,
+        check_tolerance(tol),
+        result.row_values,
+        result.col_values,
+        result.row_best,
+        result.col_best,
+        result.row_regret,
+        result.col_regret,
+    )
+    for array in vars(result).values():
+        readonly(array)
+    return result
+
+
+def _are_distributions(x: np.ndarray, y: np.ndarray, tol: float = 1e-8) -> bool:
+    """Vectorised check that every row of ``x`` and ``y`` is a probability vector."""
+    return bool(
+        (x >= -tol).all()
+        and (y >= -tol).all()
+        and (np.abs(x.sum(axis=1) - 1.0) <= tol * x.shape[1]).all()
+        and (np.abs(y.sum(axis=1) - 1.0) <= tol * y.shape[1]).all()
+    )
