@@ -1,6 +1,8 @@
 # `make demo` and `make test` set everything up themselves: each creates .venv when it is
 # missing and (re)installs the project into it whenever pyproject.toml or this file changes.
-# The tests drive the real openai and anthropic SDKs, so the `llm` extra is installed too.
+# The tests drive the real openai and anthropic SDKs, so the `llm` extra is installed too; the
+# `dev` extra brings the solver's references (quantecon; pygambit, which pip builds from source
+# on Python 3.11: a few minutes the first time, then from pip's wheel cache).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -9,7 +11,7 @@ STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_DIR ?= demo
 
-.PHONY: demo test lint bench bench-llm clean
+.PHONY: demo test test-nojit lint bench bench-llm bench-solver clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +28,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
+	$(MAKE) test-nojit
+
+# The solver's kernels once more as plain Python (Numba off): what Numba compiles must also be
+# correct Python, and coverage tools and debuggers see the same code.
+test-nojit: $(STAMP)
+	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest -n 2 -q tests/solver
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -39,8 +47,14 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,llm,bench]"
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP) bench-llm
+bench: $(BENCH_STAMP) bench-llm bench-solver
 	$(BIN)/python benchmarks/bench_axelrod_round_robin.py
+
+# The solver beside quantecon, nashpy, pygambit and scipy's HiGHS (and axelrod, when the
+# `bench` extra is installed, for the memory-one round robin).
+bench-solver: $(STAMP)
+	$(BIN)/python -m pip install --quiet "nashpy>=0.0.41"
+	cd benchmarks && for script in bench_solver_*.py; do ../$(BIN)/python $$script || exit 1; done
 
 # LLM tournaments against a loopback server: ideal time and CPU per call (no peers to install).
 bench-llm: $(STAMP)

@@ -10,12 +10,13 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from arena.errors import ArenaError
+from arena.errors import ArenaError, ConfigError
 
 app = typer.Typer(
     name="arena",
@@ -340,6 +341,100 @@ def run(
     )
     if any(agent.is_llm for agent in config.agents):
         _print_llm_totals(db_path, config.name)
+
+
+class SolveMethod(StrEnum):
+    """How ``arena solve`` finds the mixed equilibria of a two-player game."""
+
+    auto = "auto"
+    support = "support"
+    vertex = "vertex"
+    lemke_howson = "lemke-howson"
+
+
+def _game_params(pairs: list[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` options as game parameters; values are read as TOML (else as text)."""
+    import tomllib
+
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--param {pair!r}: expected KEY=VALUE")
+        try:
+            params[key.strip()] = tomllib.loads(f"value = {text}")["value"]
+        except tomllib.TOMLDecodeError:
+            params[key.strip()] = text
+    return params
+
+
+@app.command()
+@user_errors
+def solve(
+    game: Annotated[
+        str,
+        typer.Argument(
+            help="A registered matrix game id (matrix/prisoners-dilemma-v0) or a payoff file "
+            "(.toml, .json or .csv; see arena/stage_games.py for the formats)."
+        ),
+    ],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Game parameter KEY=VALUE, e.g. variant=akata."),
+    ] = None,
+    method: Annotated[
+        SolveMethod, typer.Option(help="Method for two-player mixed equilibria.")
+    ] = SolveMethod.auto,
+    as_json: JsonOption = False,
+) -> None:
+    """Solve a stage game: its equilibria, its value if zero-sum, and what they mean."""
+    from arena.solver.report import solve_report
+    from arena.stage_games import load_stage_game
+
+    report = solve_report(load_stage_game(game, _game_params(param or [])), method.value)
+    if as_json:
+        _print_json(report)
+        return
+    typer.echo(f"{report['game']}")
+    for sentence in report["explanation"]:
+        typer.echo(f"  {sentence}")
+    players = report["players"]
+    if report["pure_equilibria"]:
+        _table(
+            "Pure equilibria",
+            [*players, "payoffs"],
+            [
+                [*eq["actions"], ", ".join(f"{v:g}" for v in eq["payoffs"])]
+                for eq in report["pure_equilibria"]
+            ],
+        )
+    if "equilibria" in report and report["equilibria"]["list"]:
+        _table(
+            f"Equilibria ({report['equilibria']['method']})",
+            ["#", *players, "payoffs"],
+            [
+                [
+                    str(k + 1),
+                    mix_text(eq["strategies"][0]),
+                    mix_text(eq["strategies"][1]),
+                    ", ".join(f"{v:g}" for v in eq["payoffs"]),
+                ]
+                for k, eq in enumerate(report["equilibria"]["list"])
+            ],
+            wrap=1,
+        )
+    zero_sum = report.get("zero_sum")
+    if zero_sum:
+        typer.echo(
+            f"Value for {players[0]}: {zero_sum['value']:g}; optimal strategies "
+            f"{players[0]} {{{mix_text(zero_sum['row'])}}}, "
+            f"{players[1]} {{{mix_text(zero_sum['column'])}}}"
+        )
+
+
+def mix_text(strategy: dict[str, float]) -> str:
+    """A mixed strategy as ``action: probability`` pairs."""
+    return ", ".join(f"{action}: {p:g}" for action, p in strategy.items())
 
 
 def _print_llm_totals(db: Path, tournament: str) -> None:

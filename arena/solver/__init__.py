@@ -1,72 +1,105 @@
 """Game-theory solver: equilibria, values, best responses, regret and yardsticks of outcomes.
 
-Public functions validate their input and call ``@njit(cache=True)`` kernels. Names load
-lazily, so ``import arena.solver`` costs nothing until a function is used, and only the
-modules a caller touches import Numba or SciPy.
+Public functions validate their input and call ``@njit(cache=True)`` kernels, compiled on
+first use and loaded from Numba's cache by later processes. Importing this package imports
+Numba; the CLI imports it only for ``arena solve``.
 
-Two-player games are bimatrix pairs ``(A, B)`` of shape ``(m, n)`` (``A`` the row player's
-payoffs); N-player games are one array of shape ``(N, a_1, ..., a_N)``. See
-:mod:`arena.solver._validation` for the conventions.
+Payoff orientation, stated once: a two-player game is the bimatrix pair ``(A, B)``, both of
+shape ``(m, n)``, ``A[i, j]`` the row player's and ``B[i, j]`` the column player's payoff when
+they play ``i`` and ``j``; an N-player game is one array of shape ``(N, a_1, ..., a_N)``,
+``payoffs[p][s]`` player ``p``'s payoff at the pure profile ``s`` (so ``np.stack([A, B])``).
+Kernels index each player's payoffs own action first; the public functions convert.
+
+Modules, one algorithm each: ``support_enumeration``, ``vertex_enumeration``,
+``lemke_howson``, ``pure_equilibria``, ``batch`` (stacks of small games), ``payoffs``
+(expected payoffs, best responses, regret, NashConv), ``zero_sum``, ``meta_game`` (Nash
+averaging), ``memory_one`` (repeated games), ``bargaining`` and ``auctions``.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from arena.solver.auctions import (
+    AuctionOutcome,
+    all_pay_bid,
+    expected_outcome,
+    expected_revenue,
+    first_price_bid,
+    second_price_bid,
+)
+from arena.solver.bargaining import (
+    BargainingSolution,
+    RubinsteinSplit,
+    nash_bargaining_solution,
+    rubinstein_split,
+)
+from arena.solver.batch import (
+    BatchBestResponses,
+    BatchEquilibria,
+    all_equilibria_batch,
+    best_responses_batch,
+    pure_equilibria_batch,
+)
+from arena.solver.lemke_howson import LemkeHowsonResult, lemke_howson
+from arena.solver.memory_one import (
+    MemoryOnePayoffs,
+    memory_one_payoffs,
+    memory_one_tournament,
+    stationary_payoffs,
+)
+from arena.solver.meta_game import NashAverage, nash_average
+from arena.solver.payoffs import (
+    action_values,
+    best_responses,
+    empirical_strategy,
+    expected_payoffs,
+    exploitability,
+    is_nash,
+    nash_conv,
+    regret,
+)
+from arena.solver.pure_equilibria import pure_equilibria
+from arena.solver.results import EquilibriumSet
+from arena.solver.support_enumeration import is_degenerate, support_enumeration
+from arena.solver.vertex_enumeration import vertex_enumeration
+from arena.solver.zero_sum import ZeroSumSolution, zero_sum_value
 
-_EXPORTS: dict[str, str] = {
-    # results
-    "EquilibriumSet": "results",
-    # expected payoffs, best responses, regret, NashConv
-    "action_values": "payoffs",
-    "best_responses": "payoffs",
-    "empirical_strategy": "payoffs",
-    "expected_payoffs": "payoffs",
-    "exploitability": "payoffs",
-    "is_nash": "payoffs",
-    "nash_conv": "payoffs",
-    "regret": "payoffs",
-    # equilibria of bimatrix and N-player games
-    "is_degenerate": "support_enumeration",
-    "support_enumeration": "support_enumeration",
-    "vertex_enumeration": "vertex_enumeration",
-    "LemkeHowsonResult": "lemke_howson",
-    "lemke_howson": "lemke_howson",
-    "pure_equilibria": "pure_equilibria",
-    # many small games at once
-    "BatchEquilibria": "batch",
-    "all_equilibria_batch": "batch",
-    "best_responses_batch": "batch",
-    "pure_equilibria_batch": "batch",
-    # zero-sum games and the agents' meta-game
-    "ZeroSumSolution": "zero_sum",
-    "zero_sum_value": "zero_sum",
-    "NashAverage": "meta_game",
-    "nash_average": "meta_game",
-    # repeated games of memory-one strategies
-    "memory_one_payoffs": "memory_one",
-    "memory_one_tournament": "memory_one",
-    "stationary_payoffs": "memory_one",
-    # bargaining and auction yardsticks
-    "nash_bargaining_solution": "bargaining",
-    "rubinstein_split": "bargaining",
-    "all_pay_bid": "auctions",
-    "expected_revenue": "auctions",
-    "first_price_bid": "auctions",
-    "second_price_bid": "auctions",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'arena.solver' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__all__ = [
+    "AuctionOutcome",
+    "BargainingSolution",
+    "BatchBestResponses",
+    "BatchEquilibria",
+    "EquilibriumSet",
+    "LemkeHowsonResult",
+    "MemoryOnePayoffs",
+    "NashAverage",
+    "RubinsteinSplit",
+    "ZeroSumSolution",
+    "action_values",
+    "all_equilibria_batch",
+    "all_pay_bid",
+    "best_responses",
+    "best_responses_batch",
+    "empirical_strategy",
+    "expected_outcome",
+    "expected_payoffs",
+    "expected_revenue",
+    "exploitability",
+    "first_price_bid",
+    "is_degenerate",
+    "is_nash",
+    "lemke_howson",
+    "memory_one_payoffs",
+    "memory_one_tournament",
+    "nash_average",
+    "nash_bargaining_solution",
+    "nash_conv",
+    "pure_equilibria",
+    "pure_equilibria_batch",
+    "regret",
+    "rubinstein_split",
+    "second_price_bid",
+    "stationary_payoffs",
+    "support_enumeration",
+    "vertex_enumeration",
+    "zero_sum_value",
+]

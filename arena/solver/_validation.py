@@ -39,7 +39,7 @@ __all__ = [
 ArrayLike = npt.ArrayLike
 
 
-def _as_float_array(value: Any, name: str) -> np.ndarray:
+def _as_float_array(value: Any, name: str, check_finite: bool = True) -> np.ndarray:
     if isinstance(value, np.ndarray) and value.dtype == np.float64:
         result = np.ascontiguousarray(value)
     else:
@@ -55,15 +55,19 @@ def _as_float_array(value: Any, name: str) -> np.ndarray:
             raise TypeError(f"{name} must hold real numbers, not {array.dtype} values")
         result = np.ascontiguousarray(array, dtype=np.float64)
     # A sum is finite when every term is (one pass, no temporary); only then look closer.
-    if not math.isfinite(result.sum()) and not np.isfinite(result).all():
+    if check_finite and not math.isfinite(result.sum()) and not np.isfinite(result).all():
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(result))[0])
         raise ValueError(f"{name} must be finite; entry {where} is {result[where]}")
     return result
 
 
-def as_payoff_matrix(value: ArrayLike, name: str = "A") -> np.ndarray:
-    """Return ``value`` as a C-contiguous float64 matrix with at least one row and column."""
-    matrix = _as_float_array(value, name)
+def as_payoff_matrix(value: ArrayLike, name: str = "A", check_finite: bool = True) -> np.ndarray:
+    """Return ``value`` as a C-contiguous float64 matrix with at least one row and column.
+
+    ``check_finite=False`` leaves the check for infinities and NaN to a kernel that reads
+    every entry anyway (it must then report them, and the caller call this again to raise).
+    """
+    matrix = _as_float_array(value, name, check_finite)
     if matrix.ndim != 2:
         raise ValueError(f"{name} must be a 2-d payoff matrix, got {matrix.ndim} dimension(s)")
     if 0 in matrix.shape:
@@ -71,10 +75,12 @@ def as_payoff_matrix(value: ArrayLike, name: str = "A") -> np.ndarray:
     return matrix
 
 
-def as_bimatrix(A: ArrayLike, B: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+def as_bimatrix(
+    A: ArrayLike, B: ArrayLike, check_finite: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Return the payoff matrices of a bimatrix game, checked to have the same shape."""
-    row = as_payoff_matrix(A, "A")
-    col = as_payoff_matrix(B, "B")
+    row = as_payoff_matrix(A, "A", check_finite)
+    col = as_payoff_matrix(B, "B", check_finite)
     if row.shape != col.shape:
         raise ValueError(f"A and B must have the same shape, got {row.shape} and {col.shape}")
     return row, col

@@ -36,6 +36,7 @@ EQUILIBRIUM_WITH_EXTRA_BEST_RESPONSE = 2
 
 FLAG_DEGENERATE = 1
 FLAG_OVERFLOW = 2
+FLAG_NOT_FINITE = 4
 
 _INITIAL_CAPACITY = 32
 
@@ -59,20 +60,24 @@ def _indifferent_mix(
     NOT_EQUILIBRIUM unless the mix is positive on ``opp`` and every action in ``own`` is a best
     response to it; EQUILIBRIUM_WITH_EXTRA_BEST_RESPONSE when an action outside ``own`` ties.
     """
-    for r in range(k):
+    if k == 1:  # a pure strategy: nothing to solve
+        solution[0] = 1.0
+        solution[1] = P[own[0], opp[0]]
+    else:
+        for r in range(k):
+            for c in range(k):
+                system[r, c] = P[own[r], opp[c]]
+            system[r, k] = -1.0
+            solution[r] = 0.0
         for c in range(k):
-            system[r, c] = P[own[r], opp[c]]
-        system[r, k] = -1.0
-        solution[r] = 0.0
-    for c in range(k):
-        system[k, c] = 1.0
-    system[k, k] = 0.0
-    solution[k] = 1.0
-    if not solve_in_place(system, solution, k + 1, eps):
-        return NOT_EQUILIBRIUM
-    for c in range(k):
-        if solution[c] <= tol:
+            system[k, c] = 1.0
+        system[k, k] = 0.0
+        solution[k] = 1.0
+        if not solve_in_place(system, solution, k + 1, eps):
             return NOT_EQUILIBRIUM
+        for c in range(k):
+            if solution[c] <= tol:
+                return NOT_EQUILIBRIUM
     value = solution[k]
     ties = 0
     for action in range(P.shape[0]):
@@ -90,11 +95,18 @@ def _indifferent_mix(
 
 @njit(cache=True)
 def _tolerances(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[float, float]:
-    """Scale the payoff tolerance and the singularity threshold to the payoffs' magnitude."""
+    """Scale the payoff tolerance and the singularity threshold to the payoffs' magnitude.
+
+    Both come back NaN when a payoff is not finite.
+    """
     scale = 1.0
     for i in range(A.shape[0]):
         for j in range(A.shape[1]):
-            scale = max(scale, abs(A[i, j]), abs(B[i, j]))
+            a = abs(A[i, j])
+            b = abs(B[i, j])
+            if not (a < np.inf and b < np.inf):
+                return np.nan, np.nan
+            scale = max(scale, a, b)
     return tol * scale, 1e-13 * scale
 
 
@@ -180,6 +192,8 @@ def _support_enumeration(
     """One game: allocate the scratch space and enumerate into the out arrays."""
     k_max = min(A.shape[0], A.shape[1])
     payoff_tol, eps = _tolerances(A, B, tol)
+    if np.isnan(payoff_tol):
+        return 0, FLAG_NOT_FINITE
     return _enumerate(
         A,
         np.ascontiguousarray(B.T),
@@ -249,7 +263,7 @@ def support_enumeration(
     >>> support_enumeration([[1, -1, -1], [-1, 1, 1]], [[-1, 1, 1], [1, -1, -1]]).degenerate
     True
     """
-    row_payoffs, col_payoffs = as_bimatrix(A, B)
+    row_payoffs, col_payoffs = as_bimatrix(A, B, check_finite=False)
     tolerance = check_tolerance(tol)
     m, n = row_payoffs.shape
     capacity = _INITIAL_CAPACITY
@@ -260,6 +274,8 @@ def support_enumeration(
         if count <= capacity:
             break
         capacity = count
+    if flags & FLAG_NOT_FINITE:
+        as_bimatrix(A, B)  # raises, naming the entry
     degenerate = bool(flags & FLAG_DEGENERATE)
     return EquilibriumSet(
         row=readonly(out_row[:count]),
@@ -292,9 +308,11 @@ def is_degenerate(A: npt.ArrayLike, B: npt.ArrayLike, *, tol: float = 1e-10) -> 
     >>> is_degenerate([[1, 1], [0, 1]], [[1, 1], [0, 1]])  # column 1 ties with column 0
     True
     """
-    row_payoffs, col_payoffs = as_bimatrix(A, B)
+    row_payoffs, col_payoffs = as_bimatrix(A, B, check_finite=False)
     m, n = row_payoffs.shape
     _, flags = _support_enumeration(
         row_payoffs, col_payoffs, check_tolerance(tol), np.empty((0, m)), np.empty((0, n))
     )
+    if flags & FLAG_NOT_FINITE:
+        as_bimatrix(A, B)  # raises, naming the entry
     return bool(flags & FLAG_DEGENERATE)
