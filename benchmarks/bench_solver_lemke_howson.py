@@ -22,19 +22,16 @@ writes nothing.
 
 from __future__ import annotations
 
-import argparse
 import multiprocessing
-import time
 import warnings
-from collections.abc import Callable
 from functools import partial
 from importlib.metadata import version
 from pathlib import Path
-from statistics import median
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 from machine_info import machine  # benchmarks/ is on the path when a script runs
+from solver_bench_support import duration, games, main, timed
 
 RESULTS = Path(__file__).with_name("results") / "solver_lemke_howson.md"
 SIZES = {4: 20, 10: 20, 30: 10, 100: 5}  # size: number of games
@@ -43,27 +40,6 @@ GOAL_SIZES = {10, 30, 100}
 REPEATS = 7
 GAMBIT_LIMIT = 10.0  # seconds one game may take in pygambit before it counts as not finishing
 TOL = 1e-8
-T = TypeVar("T")
-
-
-def games(size: int, count: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    rng = np.random.default_rng(size)
-    return [(rng.random((size, size)), rng.random((size, size))) for _ in range(count)]
-
-
-def timed(call: Callable[[], T], repeats: int) -> tuple[float, T]:
-    """Median seconds of ``repeats`` calls (each call repeated to last at least ~2 ms)."""
-    started = time.perf_counter()
-    result = call()
-    once = time.perf_counter() - started
-    inner = max(1, int(2e-3 / max(once, 1e-7)))
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        for _ in range(inner):
-            call()
-        samples.append((time.perf_counter() - started) / inner)
-    return median(samples), result
 
 
 def _gambit_child(connection: Any, A: np.ndarray, B: np.ndarray, repeats: int) -> None:
@@ -194,20 +170,20 @@ def run(quick: bool) -> tuple[list[str], bool]:
             f"{row['size']}x{row['size']}",
             str(row["games"]),
             f"{row['pivots']:.0f}",
-            _duration(arena_time),
-            _duration(row["quantecon"]),
+            duration(arena_time),
+            duration(row["quantecon"]),
             f"{quantecon_ratio:.2f}x",
         ]
         unfinished = row["gambit_unfinished"]
         note = f" ({unfinished} of {row['games']} unfinished)" if unfinished else ""
         if "pygambit" in row:
-            cells += [_duration(row["pygambit"]) + note, f"{row['pygambit'] / arena_time:.2f}x"]
+            cells += [duration(row["pygambit"]) + note, f"{row['pygambit'] / arena_time:.2f}x"]
         else:
             cells += ["none finished", "-"]
         if "nashpy" in row:
             failures = row["nashpy_failures"]
             note = f" ({failures} of {row['games']} wrong)" if failures else ""
-            cells += [_duration(row["nashpy"]) + note, f"{row['nashpy'] / arena_time:.2f}x"]
+            cells += [duration(row["nashpy"]) + note, f"{row['nashpy'] / arena_time:.2f}x"]
         else:
             cells += ["-", "-"]
         if row["size"] in GOAL_SIZES:
@@ -238,27 +214,5 @@ def run(quick: bool) -> tuple[list[str], bool]:
     return lines, met and not problems
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} µs"
-    return f"{seconds * 1e3:.2f} ms"
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few games and repeats; no file")
-    parser.add_argument("--no-write", action="store_true", help="print only; keep the table")
-    args = parser.parse_args()
-    lines, ok = run(args.quick)
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not (args.quick or args.no_write):
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(text)
-        print(f"wrote {RESULTS}")
-    if not ok:
-        raise SystemExit(1)
-
-
 if __name__ == "__main__":
-    main()
+    main(__doc__.splitlines()[0], run, RESULTS)

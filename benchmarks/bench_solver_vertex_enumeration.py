@@ -20,46 +20,21 @@ writes nothing.
 
 from __future__ import annotations
 
-import argparse
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
 from importlib.metadata import version
 from pathlib import Path
-from statistics import median
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 from machine_info import machine  # benchmarks/ is on the path when a script runs
+from solver_bench_support import duration, games, main, timed
 
 RESULTS = Path(__file__).with_name("results") / "solver_vertex_enumeration.md"
 SIZES = {4: 30, 6: 20, 8: 20, 10: 10}  # size: number of games
 NASHPY_SIZES = {4, 6}
 GOAL_SIZES = {8, 10}
 REPEATS = 7
-T = TypeVar("T")
-
-
-def games(size: int, count: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    rng = np.random.default_rng(size)
-    return [(rng.random((size, size)), rng.random((size, size))) for _ in range(count)]
-
-
-def timed(call: Callable[[], T], repeats: int) -> tuple[float, T]:
-    """Median seconds of ``repeats`` calls (each repeated to last at least ~2 ms)."""
-    started = time.perf_counter()
-    result = call()
-    once = time.perf_counter() - started
-    if once > 0.05:
-        repeats = min(repeats, 3)
-    inner = max(1, int(2e-3 / max(once, 1e-7)))
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        for _ in range(inner):
-            call()
-        samples.append((time.perf_counter() - started) / inner)
-    return median(samples), result
 
 
 def as_set(pairs: Iterable[tuple[Any, Any]]) -> set[tuple[float, ...]]:
@@ -110,7 +85,7 @@ def run(quick: bool) -> tuple[list[str], bool]:
             seconds["nashpy"] = []
         found = []
         for index, (A, B) in enumerate(games(size, count)):
-            ours_seconds, ours = timed(partial(vertex_enumeration, A, B), repeats)
+            ours_seconds, ours = timed(partial(vertex_enumeration, A, B), repeats, slow=0.05)
             seconds["arena"].append(ours_seconds)
             found.append(len(ours))
             expected = as_set(ours)
@@ -118,20 +93,20 @@ def run(quick: bool) -> tuple[list[str], bool]:
                 problems.append(f"{size}x{size} game {index}: arena flags or repeats")
 
             game = qe.NormalFormGame((qe.Player(A), qe.Player(B.T)))
-            theirs_seconds, theirs = timed(partial(qe.vertex_enumeration, game), repeats)
+            theirs_seconds, theirs = timed(partial(qe.vertex_enumeration, game), repeats, slow=0.05)
             seconds["quantecon"].append(theirs_seconds)
             if as_set(theirs) != expected:
                 problems.append(f"{size}x{size} game {index}: quantecon's set differs")
 
             gambit_game = gbt.Game.from_arrays(A, B)
-            gambit_seconds, listed = timed(partial(gambit_pairs, gambit_game), repeats)
+            gambit_seconds, listed = timed(partial(gambit_pairs, gambit_game), repeats, slow=0.05)
             seconds["pygambit"].append(gambit_seconds)
             if as_set(listed) != expected:
                 problems.append(f"{size}x{size} game {index}: pygambit's set differs")
 
             if "nashpy" in seconds:
                 nash_game = nashpy.Game(A, B)
-                nash_seconds, listed = timed(partial(nashpy_pairs, nash_game), repeats)
+                nash_seconds, listed = timed(partial(nashpy_pairs, nash_game), repeats, slow=0.05)
                 seconds["nashpy"].append(nash_seconds)
                 if as_set(listed) != expected:
                     problems.append(f"{size}x{size} game {index}: nashpy's set differs")
@@ -165,14 +140,14 @@ def run(quick: bool) -> tuple[list[str], bool]:
             f"{row['size']}x{row['size']}",
             str(row["games"]),
             f"{row['equilibria']:.1f}",
-            _duration(arena_time),
-            _duration(row["quantecon"]),
+            duration(arena_time),
+            duration(row["quantecon"]),
             f"{quantecon_ratio:.2f}x",
-            _duration(row["pygambit"]),
+            duration(row["pygambit"]),
             f"{row['pygambit'] / arena_time:.2f}x",
         ]
         if "nashpy" in row:
-            cells += [_duration(row["nashpy"]), f"{row['nashpy'] / arena_time:.2f}x"]
+            cells += [duration(row["nashpy"]), f"{row['nashpy'] / arena_time:.2f}x"]
         else:
             cells += ["-", "-"]
         if row["size"] in GOAL_SIZES:
@@ -203,27 +178,5 @@ def run(quick: bool) -> tuple[list[str], bool]:
     return lines, met and not problems
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} µs"
-    return f"{seconds * 1e3:.2f} ms"
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few games and repeats; no file")
-    parser.add_argument("--no-write", action="store_true", help="print only; keep the table")
-    args = parser.parse_args()
-    lines, ok = run(args.quick)
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not (args.quick or args.no_write):
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(text)
-        print(f"wrote {RESULTS}")
-    if not ok:
-        raise SystemExit(1)
-
-
 if __name__ == "__main__":
-    main()
+    main(__doc__.splitlines()[0], run, RESULTS)
