@@ -14,6 +14,7 @@ from numba import config
 
 from arena.solver.lemke_howson import LemkeHowsonResult, lemke_howson
 from arena.solver.vertex_enumeration import vertex_enumeration
+from tests.solver.known_games import small_integer_games
 from tests.solver.references import QUANTECON_USABLE, gambit_enummixed, rounded_set
 
 needs_quantecon = pytest.mark.skipif(
@@ -298,18 +299,8 @@ def test_degenerate_games_terminate_at_an_extreme_equilibrium(name, label):
     np.testing.assert_allclose(result.col, y, atol=1e-12)
 
 
-def integer_matrix(shape: tuple[int, int]) -> st.SearchStrategy[list[list[int]]]:
-    row = st.lists(st.integers(-2, 2), min_size=shape[1], max_size=shape[1])
-    return st.lists(row, min_size=shape[0], max_size=shape[0])
-
-
-small_integer_games = st.tuples(st.integers(1, 4), st.integers(1, 4)).flatmap(
-    lambda shape: st.tuples(integer_matrix(shape), integer_matrix(shape))
-)
-
-
 @settings(max_examples=80, deadline=None)
-@given(game=small_integer_games)
+@given(game=small_integer_games())
 def test_integer_games_follow_the_exact_lexicographic_path(game):
     # Small integer payoffs are degenerate more often than not: the lexicographic rule must
     # end every path at a vertex pair, hence at an extreme equilibrium, and in float
