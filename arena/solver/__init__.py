@@ -10,6 +10,9 @@ they play ``i`` and ``j``; an N-player game is one array of shape ``(N, a_1, ...
 ``payoffs[p][s]`` player ``p``'s payoff at the pure profile ``s`` (so ``np.stack([A, B])``).
 Kernels index each player's payoffs own action first; the public functions convert.
 
+A kernel calls only kernels of its own module: Numba's cache checks the file of the function
+it loads, not the files of the kernels compiled into it, so a change there would go unseen.
+
 Modules, one algorithm each: ``support_enumeration``, ``vertex_enumeration``,
 ``lemke_howson``, ``pure_equilibria``, ``batch`` (stacks of small games), ``payoffs``
 (expected payoffs, best responses, regret, NashConv), ``zero_sum``, ``meta_game`` (Nash

@@ -26,12 +26,7 @@ from arena.solver._validation import (
 )
 from arena.solver.pure_equilibria import pure_equilibrium_mask
 from arena.solver.results import readonly
-from arena.solver.support_enumeration import (
-    FLAG_DEGENERATE,
-    FLAG_OVERFLOW,
-    _enumerate,
-    _tolerances,
-)
+from arena.solver.support_enumeration import _all_equilibria
 
 __all__ = [
     "BatchBestResponses",
@@ -105,120 +100,6 @@ class BatchBestResponses:
     col_best: np.ndarray
     row_regret: np.ndarray
     col_regret: np.ndarray
-
-
-@njit(cache=True)
-def _solve_2x2(
-    A: np.ndarray,
-    B: np.ndarray,
-    tol: float,
-    payoff_tol: float,
-    eps: float,
-    out_row: np.ndarray,
-    out_col: np.ndarray,
-    start: int,
-) -> tuple[int, int]:
-    """Closed form of ``_enumerate`` for 2x2 games: same equilibria, order and flags.
-
-    A 2x2 game is degenerate iff a pure strategy leaves the opponent's two actions tied.
-    """
-    room = out_row.shape[0] - start
-    flags = 0
-    if (
-        abs(A[0, 0] - A[1, 0]) <= payoff_tol
-        or abs(A[0, 1] - A[1, 1]) <= payoff_tol
-        or abs(B[0, 0] - B[0, 1]) <= payoff_tol
-        or abs(B[1, 0] - B[1, 1]) <= payoff_tol
-    ):
-        flags |= FLAG_DEGENERATE
-    count = 0
-    for i in range(2):
-        for j in range(2):
-            if A[1 - i, j] <= A[i, j] + payoff_tol and B[i, 1 - j] <= B[i, j] + payoff_tol:
-                if count < room:
-                    at = start + count
-                    out_row[at, i] = 1.0
-                    out_row[at, 1 - i] = 0.0
-                    out_col[at, j] = 1.0
-                    out_col[at, 1 - j] = 0.0
-                else:
-                    flags |= FLAG_OVERFLOW
-                count += 1
-    col_denominator = A[0, 0] - A[1, 0] - A[0, 1] + A[1, 1]
-    row_denominator = B[0, 0] - B[0, 1] - B[1, 0] + B[1, 1]
-    if abs(col_denominator) > eps and abs(row_denominator) > eps:
-        y = (A[1, 1] - A[0, 1]) / col_denominator
-        x = (B[1, 1] - B[1, 0]) / row_denominator
-        if tol < y < 1.0 - tol and tol < x < 1.0 - tol:
-            if count < room:
-                at = start + count
-                out_row[at, 0] = x
-                out_row[at, 1] = 1.0 - x
-                out_col[at, 0] = y
-                out_col[at, 1] = 1.0 - y
-            else:
-                flags |= FLAG_OVERFLOW
-            count += 1
-    return count, flags
-
-
-@njit(cache=True)
-def _all_equilibria(
-    A: np.ndarray,
-    B: np.ndarray,
-    tol: float,
-    first: int,
-    position: int,
-    out_row: np.ndarray,
-    out_col: np.ndarray,
-    out_game: np.ndarray,
-    counts: np.ndarray,
-    degenerate: np.ndarray,
-) -> tuple[int, int]:
-    """Solve games ``first, first + 1, ...`` into the out arrays from row ``position`` on.
-
-    Returns ``(next_game, position)``: ``next_game`` is K when every game is done, or the
-    first game that did not fit, for the caller to retry with more room.
-    """
-    n_games, m, n = A.shape
-    k_max = min(m, n)
-    BT = np.empty((n, m))
-    system = np.empty((k_max + 1, k_max + 1))
-    row_solution = np.empty(k_max + 1)
-    col_solution = np.empty(k_max + 1)
-    rows = np.empty(k_max, np.int64)
-    cols = np.empty(k_max, np.int64)
-    for g in range(first, n_games):
-        payoff_tol, eps = _tolerances(A[g], B[g], tol)
-        if m == 2 and n == 2:
-            count, flags = _solve_2x2(A[g], B[g], tol, payoff_tol, eps, out_row, out_col, position)
-        else:
-            for i in range(m):
-                for j in range(n):
-                    BT[j, i] = B[g, i, j]
-            count, flags = _enumerate(
-                A[g],
-                BT,
-                tol,
-                payoff_tol,
-                eps,
-                system,
-                row_solution,
-                col_solution,
-                rows,
-                cols,
-                out_row,
-                out_col,
-                position,
-            )
-        if flags & FLAG_OVERFLOW:
-            return g, position
-        counts[g] = count
-        degenerate[g] = (flags & FLAG_DEGENERATE) != 0
-        for e in range(count):
-            out_game[position + e] = g
-        position += count
-    return n_games, position
 
 
 def all_equilibria_batch(
@@ -350,7 +231,11 @@ def _best_responses(
 ) -> None:
     n_games, m, n = A.shape
     for g in range(n_games):
-        payoff_tol, _ = _tolerances(A[g], B[g], tol)
+        scale = 1.0  # the tolerance is relative to the game's largest absolute payoff
+        for i in range(m):
+            for j in range(n):
+                scale = max(scale, abs(A[g, i, j]), abs(B[g, i, j]))
+        payoff_tol = tol * scale
         for i in range(m):
             total = 0.0
             for j in range(n):

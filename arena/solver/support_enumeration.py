@@ -14,6 +14,9 @@ cannot list; the result then carries ``degenerate=True`` and lists what was foun
 is exact: every mix the enumeration solves for is checked for an extra best response, and
 every such strategy shows up among them (see ``_support_enumeration``).
 
+The kernels that solve a whole stack of games for :mod:`arena.solver.batch` live here too, so
+that no kernel calls a kernel of another file (Numba's cache would not see that file change).
+
 Payoff orientation: the public functions take ``(A, B)``, both of shape ``(m, n)``; the
 kernels take ``A`` and ``B.T``, each indexed by its own player's action first.
 """
@@ -24,7 +27,6 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from arena.solver._linalg import next_combination, solve_in_place
 from arena.solver._validation import as_bimatrix, check_tolerance
 from arena.solver.results import EquilibriumSet, readonly
 
@@ -39,6 +41,61 @@ FLAG_OVERFLOW = 2
 FLAG_NOT_FINITE = 4
 
 _INITIAL_CAPACITY = 32
+
+
+@njit(cache=True)
+def _solve_in_place(M: np.ndarray, b: np.ndarray, size: int, eps: float) -> bool:
+    """Solve ``M[:size, :size] x = b[:size]`` by Gaussian elimination with partial pivoting.
+
+    ``M`` and ``b`` are overwritten; on success ``b[:size]`` holds ``x``. Returns False,
+    leaving garbage behind, when a pivot is smaller than ``eps`` (the system is singular
+    to working precision).
+    """
+    for col in range(size):
+        pivot_row = col
+        pivot_abs = abs(M[col, col])
+        for row in range(col + 1, size):
+            value = abs(M[row, col])
+            if value > pivot_abs:
+                pivot_abs = value
+                pivot_row = row
+        if pivot_abs <= eps:
+            return False
+        if pivot_row != col:
+            for j in range(col, size):
+                M[col, j], M[pivot_row, j] = M[pivot_row, j], M[col, j]
+            b[col], b[pivot_row] = b[pivot_row], b[col]
+        pivot = M[col, col]
+        for row in range(col + 1, size):
+            factor = M[row, col] / pivot
+            if factor != 0.0:
+                for j in range(col + 1, size):
+                    M[row, j] -= factor * M[col, j]
+                b[row] -= factor * b[col]
+    for row in range(size - 1, -1, -1):
+        total = b[row]
+        for j in range(row + 1, size):
+            total -= M[row, j] * b[j]
+        b[row] = total / M[row, row]
+    return True
+
+
+@njit(cache=True)
+def _next_combination(indices: np.ndarray, limit: int) -> bool:
+    """Advance a sorted index array to the next k-subset of ``range(limit)``, lexicographically.
+
+    Returns False, leaving ``indices`` unchanged, after the last subset.
+    """
+    k = indices.shape[0]
+    position = k - 1
+    while position >= 0 and indices[position] == limit - k + position:
+        position -= 1
+    if position < 0:
+        return False
+    indices[position] += 1
+    for later in range(position + 1, k):
+        indices[later] = indices[later - 1] + 1
+    return True
 
 
 @njit(cache=True)
@@ -73,7 +130,7 @@ def _indifferent_mix(
             system[k, c] = 1.0
         system[k, k] = 0.0
         solution[k] = 1.0
-        if not solve_in_place(system, solution, k + 1, eps):
+        if not _solve_in_place(system, solution, k + 1, eps):
             return NOT_EQUILIBRIUM
         for c in range(k):
             if solution[c] <= tol:
@@ -178,9 +235,9 @@ def _enumerate(
                     else:
                         flags |= FLAG_OVERFLOW
                     count += 1
-                if not next_combination(col_support, n):
+                if not _next_combination(col_support, n):
                     break
-            if not next_combination(row_support, m):
+            if not _next_combination(row_support, m):
                 break
     return count, flags
 
@@ -209,6 +266,120 @@ def _support_enumeration(
         out_col,
         0,
     )
+
+
+@njit(cache=True)
+def _solve_2x2(
+    A: np.ndarray,
+    B: np.ndarray,
+    tol: float,
+    payoff_tol: float,
+    eps: float,
+    out_row: np.ndarray,
+    out_col: np.ndarray,
+    start: int,
+) -> tuple[int, int]:
+    """Closed form of ``_enumerate`` for 2x2 games: same equilibria, order and flags.
+
+    A 2x2 game is degenerate iff a pure strategy leaves the opponent's two actions tied.
+    """
+    room = out_row.shape[0] - start
+    flags = 0
+    if (
+        abs(A[0, 0] - A[1, 0]) <= payoff_tol
+        or abs(A[0, 1] - A[1, 1]) <= payoff_tol
+        or abs(B[0, 0] - B[0, 1]) <= payoff_tol
+        or abs(B[1, 0] - B[1, 1]) <= payoff_tol
+    ):
+        flags |= FLAG_DEGENERATE
+    count = 0
+    for i in range(2):
+        for j in range(2):
+            if A[1 - i, j] <= A[i, j] + payoff_tol and B[i, 1 - j] <= B[i, j] + payoff_tol:
+                if count < room:
+                    at = start + count
+                    out_row[at, i] = 1.0
+                    out_row[at, 1 - i] = 0.0
+                    out_col[at, j] = 1.0
+                    out_col[at, 1 - j] = 0.0
+                else:
+                    flags |= FLAG_OVERFLOW
+                count += 1
+    col_denominator = A[0, 0] - A[1, 0] - A[0, 1] + A[1, 1]
+    row_denominator = B[0, 0] - B[0, 1] - B[1, 0] + B[1, 1]
+    if abs(col_denominator) > eps and abs(row_denominator) > eps:
+        y = (A[1, 1] - A[0, 1]) / col_denominator
+        x = (B[1, 1] - B[1, 0]) / row_denominator
+        if tol < y < 1.0 - tol and tol < x < 1.0 - tol:
+            if count < room:
+                at = start + count
+                out_row[at, 0] = x
+                out_row[at, 1] = 1.0 - x
+                out_col[at, 0] = y
+                out_col[at, 1] = 1.0 - y
+            else:
+                flags |= FLAG_OVERFLOW
+            count += 1
+    return count, flags
+
+
+@njit(cache=True)
+def _all_equilibria(
+    A: np.ndarray,
+    B: np.ndarray,
+    tol: float,
+    first: int,
+    position: int,
+    out_row: np.ndarray,
+    out_col: np.ndarray,
+    out_game: np.ndarray,
+    counts: np.ndarray,
+    degenerate: np.ndarray,
+) -> tuple[int, int]:
+    """Solve games ``first, first + 1, ...`` into the out arrays from row ``position`` on.
+
+    Returns ``(next_game, position)``: ``next_game`` is K when every game is done, or the
+    first game that did not fit, for the caller to retry with more room.
+    """
+    n_games, m, n = A.shape
+    k_max = min(m, n)
+    BT = np.empty((n, m))
+    system = np.empty((k_max + 1, k_max + 1))
+    row_solution = np.empty(k_max + 1)
+    col_solution = np.empty(k_max + 1)
+    rows = np.empty(k_max, np.int64)
+    cols = np.empty(k_max, np.int64)
+    for g in range(first, n_games):
+        payoff_tol, eps = _tolerances(A[g], B[g], tol)
+        if m == 2 and n == 2:
+            count, flags = _solve_2x2(A[g], B[g], tol, payoff_tol, eps, out_row, out_col, position)
+        else:
+            for i in range(m):
+                for j in range(n):
+                    BT[j, i] = B[g, i, j]
+            count, flags = _enumerate(
+                A[g],
+                BT,
+                tol,
+                payoff_tol,
+                eps,
+                system,
+                row_solution,
+                col_solution,
+                rows,
+                cols,
+                out_row,
+                out_col,
+                position,
+            )
+        if flags & FLAG_OVERFLOW:
+            return g, position
+        counts[g] = count
+        degenerate[g] = (flags & FLAG_DEGENERATE) != 0
+        for e in range(count):
+            out_game[position + e] = g
+        position += count
+    return n_games, position
 
 
 def support_enumeration(

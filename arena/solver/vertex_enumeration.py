@@ -135,7 +135,14 @@ def vertex_enumeration(A: npt.ArrayLike, B: npt.ArrayLike, *, tol: float = 1e-10
     """
     row_payoffs, col_payoffs = as_bimatrix(A, B)
     tolerance = check_tolerance(tol)
-    row, col, degenerate = _vertex_enumeration(row_payoffs, col_payoffs, tolerance)
+    m, n = row_payoffs.shape
+    # Each player's payoffs rescaled to [1, 2], own action first. Called from Python, not
+    # from the kernel: Numba's cache would not notice a change to a kernel of another file.
+    payoff_a = np.empty((m, n))
+    payoff_bt = np.empty((n, m))
+    _normalise_payoffs(row_payoffs, payoff_a, False)
+    _normalise_payoffs(col_payoffs, payoff_bt, True)
+    row, col, degenerate = _vertex_enumeration(payoff_a, payoff_bt, tolerance)
     return EquilibriumSet(
         row=readonly(row),
         col=readonly(col),
@@ -523,17 +530,14 @@ def _normalised(vector: np.ndarray, out: np.ndarray) -> None:
 
 @njit(cache=True)
 def _vertex_enumeration(
-    A: np.ndarray, B: np.ndarray, tol: float
+    payoff_a: np.ndarray, payoff_bt: np.ndarray, tol: float
 ) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Extreme equilibria (row strategies, column strategies) and the degeneracy flag.
+    """Extreme equilibria (row strategies, column strategies) and the degeneracy flag, from
+    each player's payoffs rescaled to [1, 2], own action first.
 
     The result sizes are not known in advance, so the kernel returns new arrays.
     """
-    m, n = A.shape
-    payoff_a = np.empty((m, n))
-    payoff_bt = np.empty((n, m))
-    _normalise_payoffs(A, payoff_a, False)
-    _normalise_payoffs(B, payoff_bt, True)
+    m, n = payoff_a.shape
     words = (m + n + _BITS - 1) // _BITS
     x_points, x_masks, x_counts = _polytope_vertices(payoff_bt, 0, m, words, tol)
     y_points, y_masks, y_counts = _polytope_vertices(payoff_a, m, 0, words, tol)
