@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import strategies as st
 
 
@@ -93,3 +94,34 @@ def small_integer_games(max_actions: int = 4) -> st.SearchStrategy[tuple[Any, An
     return st.tuples(st.integers(1, max_actions), st.integers(1, max_actions)).flatmap(
         lambda shape: st.tuples(integer_matrix(shape), integer_matrix(shape))
     )
+
+
+# Bimatrix inputs every two-player solver must reject: (A, B, error type, message pattern).
+# Float64 arrays take the validators' fast path (finiteness checked in the kernel); lists the
+# general one.
+BAD_BIMATRICES = [
+    pytest.param("abc", [[1]], TypeError, "A must be an array of numbers", id="string"),
+    pytest.param([[1, 2]], [[1, 2, 3]], ValueError, "same shape", id="shapes"),
+    pytest.param(np.ones((2, 2)), np.ones((2, 3)), ValueError, "same shape", id="shapes-fast"),
+    pytest.param([1, 2], [1, 2], ValueError, "2-d payoff matrix", id="vector"),
+    pytest.param([[1, 2], [3]], [[1, 2], [3, 4]], ValueError, "rectangular", id="ragged"),
+    pytest.param([["a", "b"]], [[1, 2]], TypeError, "real numbers", id="text"),
+    pytest.param(np.zeros((0, 2)), np.zeros((0, 2)), ValueError, "at least one row", id="empty"),
+    pytest.param(
+        [[1, float("nan")]], [[1, 2]], ValueError, r"A must be finite; entry \(0, 1\)", id="nan"
+    ),
+    pytest.param(
+        np.array([[1.0, 2.0]]),
+        np.array([[1.0, np.inf]]),
+        ValueError,
+        r"B must be finite; entry \(0, 1\)",
+        id="inf-fast",
+    ),
+    pytest.param(
+        np.array([[np.nan, 2.0]]),
+        np.array([[1.0, 1.0]]),
+        ValueError,
+        r"A must be finite; entry \(0, 0\)",
+        id="nan-fast",
+    ),
+]

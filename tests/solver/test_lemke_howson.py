@@ -14,7 +14,7 @@ from numba import config
 
 from arena.solver.lemke_howson import LemkeHowsonResult, lemke_howson
 from arena.solver.vertex_enumeration import vertex_enumeration
-from tests.solver.known_games import small_integer_games
+from tests.solver.known_games import BAD_BIMATRICES, small_integer_games
 from tests.solver.references import QUANTECON_USABLE, gambit_enummixed, rounded_set
 
 needs_quantecon = pytest.mark.skipif(
@@ -393,43 +393,7 @@ def test_result_is_frozen_and_read_only():
         result.converged = False  # type: ignore[misc]
 
 
-@pytest.mark.parametrize(
-    ("A", "B", "error", "match"),
-    [
-        ("abc", [[1]], TypeError, "A must be an array of numbers"),
-        ([[1, 2]], [[1, 2, 3]], ValueError, "same shape"),
-        (np.ones((2, 2)), np.ones((2, 3)), ValueError, "same shape"),
-        ([1, 2], [1, 2], ValueError, "2-d payoff matrix"),
-        ([[1, 2], [3]], [[1, 2], [3, 4]], ValueError, "rectangular"),
-        ([["a", "b"]], [[1, 2]], TypeError, "real numbers"),
-        (np.zeros((0, 2)), np.zeros((0, 2)), ValueError, "at least one row"),
-        ([[1, float("nan")]], [[1, 2]], ValueError, r"A must be finite; entry \(0, 1\)"),
-        (
-            np.array([[1.0, 2.0]]),
-            np.array([[1.0, np.inf]]),
-            ValueError,
-            r"B must be finite; entry \(0, 1\)",
-        ),
-        (
-            np.array([[np.nan, 2.0]]),
-            np.array([[1.0, 1.0]]),
-            ValueError,
-            r"A must be finite; entry \(0, 0\)",
-        ),
-    ],
-    ids=[
-        "string",
-        "shapes",
-        "shapes-fast-path",
-        "vector",
-        "ragged",
-        "text",
-        "empty",
-        "nan-list",
-        "inf-fast-path",
-        "nan-fast-path",
-    ],
-)
+@pytest.mark.parametrize(("A", "B", "error", "match"), BAD_BIMATRICES)
 def test_bad_games_are_rejected(A, B, error, match):
     with pytest.raises(error, match=match):
         lemke_howson(A, B)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arena.solver.support_enumeration import is_degenerate, support_enumeration
-from tests.solver.known_games import KNOWN_GAMES, small_integer_games
+from tests.solver.known_games import BAD_BIMATRICES, KNOWN_GAMES, small_integer_games
 from tests.solver.references import (
     QUANTECON_USABLE,
     brute_force_degenerate,
@@ -103,18 +103,7 @@ def test_result_is_read_only():
         result.degenerate = True  # type: ignore[misc]
 
 
-@pytest.mark.parametrize(
-    ("A", "B", "error", "match"),
-    [
-        ("abc", [[1]], TypeError, "A must be an array of numbers"),
-        ([[1, 2]], [[1, 2, 3]], ValueError, "same shape"),
-        ([1, 2], [1, 2], ValueError, "2-d payoff matrix"),
-        ([[1, 2], [3]], [[1, 2], [3, 4]], ValueError, "rectangular"),
-        ([[1, float("nan")]], [[1, 2]], ValueError, r"A must be finite; entry \(0, 1\)"),
-        ([["a", "b"]], [[1, 2]], TypeError, "real numbers"),
-        (np.zeros((0, 2)), np.zeros((0, 2)), ValueError, "at least one row"),
-    ],
-)
+@pytest.mark.parametrize(("A", "B", "error", "match"), BAD_BIMATRICES)
 def test_bad_games_are_rejected(A, B, error, match):
     with pytest.raises(error, match=match):
         support_enumeration(A, B)

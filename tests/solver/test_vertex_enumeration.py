@@ -12,7 +12,7 @@ from numba import config
 
 from arena.solver.results import EquilibriumSet
 from arena.solver.vertex_enumeration import vertex_enumeration
-from tests.solver.known_games import KNOWN_GAMES, small_integer_games
+from tests.solver.known_games import BAD_BIMATRICES, KNOWN_GAMES, small_integer_games
 from tests.solver.references import (
     QUANTECON_USABLE,
     brute_force_degenerate,
@@ -205,20 +205,7 @@ def test_result_is_frozen_and_read_only():
         result.degenerate = True  # type: ignore[misc]
 
 
-@pytest.mark.parametrize(
-    ("A", "B", "error", "match"),
-    [
-        ("abc", [[1]], TypeError, "A must be an array of numbers"),
-        ([[1, 2]], [[1, 2, 3]], ValueError, "same shape"),
-        ([1, 2], [1, 2], ValueError, "2-d payoff matrix"),
-        ([[1, 2], [3]], [[1, 2], [3, 4]], ValueError, "rectangular"),
-        ([[1, float("nan")]], [[1, 2]], ValueError, r"A must be finite; entry \(0, 1\)"),
-        ([[1, 2]], [[float("inf"), 2]], ValueError, r"B must be finite; entry \(0, 0\)"),
-        ([["a", "b"]], [[1, 2]], TypeError, "real numbers"),
-        (np.zeros((0, 2)), np.zeros((0, 2)), ValueError, "at least one row"),
-    ],
-    ids=["string", "shapes", "vector", "ragged", "nan", "inf", "text", "empty"],
-)
+@pytest.mark.parametrize(("A", "B", "error", "match"), BAD_BIMATRICES)
 def test_bad_games_are_rejected(A, B, error, match):
     with pytest.raises(error, match=match):
         vertex_enumeration(A, B)
