@@ -1,25 +1,31 @@
 # `make demo` and `make test` set everything up themselves: each creates .venv when it is
 # missing and (re)installs the project into it whenever pyproject.toml or this file changes.
-# The tests drive the real openai and anthropic SDKs, so the `llm` extra is installed too; the
-# `dev` extra brings the solver's references (quantecon; pygambit, which pip builds from source
-# on Python 3.11: a few minutes the first time, then from pip's wheel cache).
+# `make demo` installs the project alone (a scripted tournament needs nothing more); `make test`
+# adds the `llm` extra (the tests drive the real openai and anthropic SDKs) and the `dev` extra,
+# which brings the test tools and the solver's references (quantecon; pygambit, which pip builds
+# from source on Python 3.11: a few minutes the first time, then from pip's wheel cache).
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
+DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_DIR ?= demo
 
 .PHONY: demo test test-nojit lint bench bench-llm bench-solver clean
 
-$(STAMP): pyproject.toml Makefile
+$(DEMO_STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=23.1"
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(DEMO_STAMP)
+
+$(STAMP): $(DEMO_STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,llm]"
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	mkdir -p $(DEMO_DIR)
 	$(BIN)/arena run examples/quickstart.toml --db $(DEMO_DIR)/arena.db
 	$(BIN)/arena leaderboard show --db $(DEMO_DIR)/arena.db --tournament quickstart
