@@ -8,12 +8,22 @@ latency, tokens, cost, a fault) is in ``turn_details``, one row per such turn. A
 once, in one transaction, under the unique key (tournament, match index): a tournament killed at
 any moment and resumed never stores a match twice and never loses one that was reported stored.
 Ratings are always recomputed from these rows; they are never stored as the only truth.
+
+A match that a failure of the infrastructure ended (an endpoint that stayed down through the
+SDK's retries) is not a result: it goes to ``void_matches`` with the error, is never rated, and
+is played again by the next run, whose real result replaces it.
+
+Every writer checkpoints the write-ahead log when it closes, so the database file alone holds
+everything once a command exits. Readers open the file read-only (``readonly=True``): they
+never create, migrate or write it, and they read the older schemas too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -24,7 +34,7 @@ from typing import Any
 from arena.errors import StoreError
 from arena.records import MatchRecord, Turn
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TABLES = (
     "tournaments",
     "matches",
@@ -34,6 +44,7 @@ TABLES = (
     "turn_details",
     "agents",
     "llm_cache",
+    "void_matches",
 )
 _DETAILS = "text, latency, tokens_in, tokens_out, cost, fault, tokens_cached"  # Turn[4:]
 _NO_DETAILS = (None,) * 7  # a turn with no text, latency, tokens, cost or fault
@@ -112,6 +123,17 @@ CREATE TABLE llm_cache (
     2: """
 ALTER TABLE turn_details ADD COLUMN tokens_cached INTEGER;
 """,
+    3: """
+CREATE TABLE void_matches (
+    tournament_id INTEGER NOT NULL REFERENCES tournaments(id),
+    match_index INTEGER NOT NULL,
+    seed INTEGER NOT NULL,
+    agents TEXT NOT NULL,
+    error TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (tournament_id, match_index)
+) WITHOUT ROWID;
+""",
 }
 
 
@@ -133,6 +155,42 @@ def _seat_rows(match_id: int, turns: list[Turn]) -> list[tuple[int, int, str]]:
     for turn in turns:
         by_seat.setdefault(turn[1], []).append((turn[0], turn[2], turn[3]))
     return [(match_id, seat, _dumps(rows)) for seat, rows in sorted(by_seat.items())]
+
+
+def config_differences(old: Any, new: Any, where: str = "") -> list[str]:
+    """The keys (``game.rounds``, ``agents[1].params``) at which two configurations differ."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = sorted(set(old) | set(new), key=str)
+        found: list[str] = []
+        for key in keys:
+            path = f"{where}.{key}" if where else str(key)
+            if key not in old or key not in new:
+                found.append(path)
+            else:
+                found += config_differences(old[key], new[key], path)
+        return found
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [
+            path
+            for k, (a, b) in enumerate(zip(old, new))
+            for path in config_differences(a, b, f"{where}[{k}]")
+        ]
+    return [] if old == new else [where or "(the whole configuration)"]
+
+
+def _listed(keys: list[str], most: int = 6) -> str:
+    shown = ", ".join(keys[:most])
+    return shown + (f" and {len(keys) - most} more" if len(keys) > most else "")
+
+
+@dataclass(frozen=True)
+class VoidMatch:
+    """A scheduled match that a failure of the infrastructure ended: stored, never rated."""
+
+    match_index: int
+    seed: int
+    agents: tuple[str, ...]
+    error: str
 
 
 def config_hash(config: dict[str, Any]) -> str:
@@ -198,24 +256,68 @@ class AgentUsage:
 
 
 class Store:
-    """A connection to one arena database file; creates and migrates the schema on open."""
+    """A connection to one arena database file; creates and migrates the schema on open.
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    ``readonly=True`` opens an existing file for reading only: nothing is created, migrated or
+    written, and a file the user may not write (or in a folder they may not write) still opens.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
         self.path = Path(path)
-        if not create and not self.path.is_file():
+        self.readonly = readonly
+        if (readonly or not create) and not self.path.is_file():
+            if self.path.is_dir():
+                raise StoreError(f"{self.path}: is a directory, expected a database file")
             raise StoreError(f"{self.path}: no such database (run a tournament first)")
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, expected a database file")
         if not self.path.parent.exists():
             raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
         try:
-            self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            self._db = self._connect_readonly() if readonly else self._connect()
+            self.version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if readonly:
+                self._check_readable()
+            else:
+                self._migrate()
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not an arena database ({error})") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            if "unable to open" in str(error) or "readonly" in str(error):
+                raise StoreError(
+                    f"{self.path}: cannot write the database ({error}); check its permissions"
+                ) from None
+            raise
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        return db
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """Read-only; ``immutable`` when SQLite cannot even create the WAL index (a read-only
+        folder), which is safe there because no writer can change the file either."""
+        uri = self.path.resolve().as_uri()
+        try:
+            db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            if os.access(self.path.parent, os.W_OK) and os.access(self.path, os.W_OK):
+                raise
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+
+    def _check_readable(self) -> None:
+        if self.version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {self.version} is newer than this arena supports "
+                f"({SCHEMA_VERSION}); upgrade strategic-arena"
+            )
+        if self.version == 0:
+            raise StoreError(f"{self.path}: an SQLite file that is not an arena database")
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -239,6 +341,7 @@ class Store:
                 version += 1
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             self._db.execute("COMMIT")
+            self.version = SCHEMA_VERSION
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
@@ -257,6 +360,12 @@ class Store:
         return _Transaction(self._db)
 
     def close(self) -> None:
+        """Close; a writer first copies the write-ahead log into the database file, so the
+        file alone is complete (a copy of it loses nothing)."""
+        if not self.readonly:
+            # Busy with another writer: the last connection to close checkpoints instead.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._db.close()
 
     def __enter__(self) -> Store:
@@ -272,36 +381,45 @@ class Store:
     ) -> TournamentRow:
         """Create tournament ``name``, or return it when it exists with the same configuration.
 
-        A stored tournament of the same name whose configuration differs is an error: resuming
-        it would mix two rule sets in one result table.
+        A stored tournament of the same name whose configuration differs is an error naming the
+        keys that differ: resuming it would mix two rule sets in one result table. While it has
+        no match stored (its first match failed, say), the new configuration replaces the old.
         """
         digest = config_hash(config)
+        row_values = (game_id, json.dumps(config, sort_keys=True), digest, seed, n_matches)
         with self.transaction():
             row = self._db.execute(
-                "SELECT config_hash FROM tournaments WHERE name = ?", (name,)
+                "SELECT id, config, config_hash FROM tournaments WHERE name = ?", (name,)
             ).fetchone()
             if row is None:
                 self._db.execute(
-                    "INSERT INTO tournaments (name, game_id, config, config_hash, seed, n_matches,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        name,
-                        game_id,
-                        json.dumps(config, sort_keys=True),
-                        digest,
-                        seed,
-                        n_matches,
-                        time.time(),
-                    ),
+                    "INSERT INTO tournaments (game_id, config, config_hash, seed, n_matches,"
+                    " name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (*row_values, name, time.time()),
                 )
-            elif row[0] != digest:
-                raise StoreError(
-                    f"{self.path}: tournament {name!r} already exists with a different "
-                    "configuration; give the tournament a new name or use another --db"
+            elif row[2] != digest:
+                if self._has_matches(row[0]):
+                    changed = config_differences(json.loads(row[1]), config)
+                    raise StoreError(
+                        f"{self.path}: tournament {name!r} already exists with a different "
+                        f"configuration (it differs in {_listed(changed)}); give the tournament "
+                        "a new name or use another --db"
+                    )
+                self._db.execute(
+                    "UPDATE tournaments SET game_id = ?, config = ?, config_hash = ?, seed = ?,"
+                    " n_matches = ? WHERE id = ?",
+                    (*row_values, row[0]),
                 )
         tournament = self.tournament(name)
         assert tournament is not None
         return tournament
+
+    def _has_matches(self, tournament_id: int) -> bool:
+        for table in ("matches", "void_matches"):
+            query = f"SELECT 1 FROM {table} WHERE tournament_id = ? LIMIT 1"
+            if self._db.execute(query, (tournament_id,)).fetchone():
+                return True
+        return False
 
     def tournament(self, name: str) -> TournamentRow | None:
         """The stored tournament called ``name``, or ``None``."""
@@ -326,6 +444,44 @@ class Store:
             "SELECT match_index FROM matches WHERE tournament_id = ?", (tournament_id,)
         )
         return {r[0] for r in rows}
+
+    def write_void(self, tournament_id: int, voids: Iterable[VoidMatch]) -> int:
+        """Keep matches that the infrastructure ended (replacing an earlier void of the same
+        index); a match already stored as a result is left alone. Return how many were kept."""
+        kept = 0
+        with self.transaction():
+            for void in voids:
+                if self._db.execute(
+                    "SELECT 1 FROM matches WHERE tournament_id = ? AND match_index = ?",
+                    (tournament_id, void.match_index),
+                ).fetchone():
+                    continue
+                self._db.execute(
+                    "INSERT OR REPLACE INTO void_matches (tournament_id, match_index, seed,"
+                    " agents, error, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        tournament_id,
+                        void.match_index,
+                        void.seed,
+                        _dumps(list(void.agents)),
+                        void.error,
+                        time.time(),
+                    ),
+                )
+                kept += 1
+        return kept
+
+    def void_matches(self, tournament: str) -> list[VoidMatch]:
+        """The matches of ``tournament`` now stored as void, in match order."""
+        if self.version < 4:
+            return []
+        rows = self._db.execute(
+            "SELECT v.match_index, v.seed, v.agents, v.error FROM void_matches v"
+            " JOIN tournaments t ON t.id = v.tournament_id WHERE t.name = ?"
+            " ORDER BY v.match_index",
+            (tournament,),
+        )
+        return [VoidMatch(i, seed, tuple(json.loads(a)), e) for i, seed, a, e in rows]
 
     # -- registered agents -----------------------------------------------------------------
 
@@ -383,6 +539,11 @@ class Store:
                 )
                 if cursor.rowcount == 0:
                     continue
+                if self.version >= 4:  # a real result replaces a void one
+                    db.execute(
+                        "DELETE FROM void_matches WHERE tournament_id = ? AND match_index = ?",
+                        (tournament_id, record.match_index),
+                    )
                 match_id = cursor.lastrowid
                 assert match_id is not None  # for the type checker: an INSERT always sets it
                 db.executemany(
@@ -443,9 +604,10 @@ class Store:
         (a scripted strategy) is absent. Grouping by fault string keeps the query to one pass;
         the strings are split into classes in Python (``AgentUsage.faults``).
         """
+        cached = "coalesce(sum(td.tokens_cached), 0)" if self.version >= 3 else "0"
         query = (
             "SELECT mp.agent, td.fault, count(*), coalesce(sum(td.tokens_in), 0),"
-            " coalesce(sum(td.tokens_out), 0), coalesce(sum(td.tokens_cached), 0), sum(td.cost)"
+            f" coalesce(sum(td.tokens_out), 0), {cached}, sum(td.cost)"
             " FROM turn_details td"
             " JOIN match_players mp ON mp.match_id = td.match_id AND mp.seat = td.seat"
         )
@@ -494,7 +656,7 @@ class Store:
         details = {
             (r[0], r[1]): r[2:]
             for r in self._db.execute(
-                f"SELECT step, seat, {_DETAILS} FROM turn_details WHERE match_id = ?",
+                f"SELECT step, seat, {self._details} FROM turn_details WHERE match_id = ?",
                 (match_id,),
             )
         }
@@ -516,6 +678,11 @@ class Store:
             match_index=match_index,
             duration=duration,
         )
+
+    @property
+    def _details(self) -> str:
+        """The detail columns as this file's schema has them (v1 and v2 lack tokens_cached)."""
+        return _DETAILS if self.version >= 3 else _DETAILS.replace("tokens_cached", "NULL")
 
     def count(self, table: str) -> int:
         """Rows in one of the store's tables (for reports and tests)."""

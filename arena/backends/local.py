@@ -1,9 +1,12 @@
 """Run matches on this machine: in-process for one worker, else a pool of forked processes.
 
-Each worker plays a batch of fixtures and stores it itself, in one transaction. The pool is
+Each worker plays a batch of fixtures and stores it itself, in one transaction, and closes its
+database connection (checkpointing the write-ahead log) when the pool shuts down. The pool is
 created before the caller opens the database or starts a progress thread, so forking copies
-neither. Workers ask the kernel to kill them when the parent dies (Linux), so
-a killed ``arena run`` leaves no orphans behind.
+neither. Workers ask the kernel to kill them when the parent dies (Linux), so a killed
+``arena run`` leaves no orphans behind; a worker that dies (the out-of-memory killer, say)
+breaks the pool, which ends the run at once with a ``WorkerDied`` error: what was stored
+stays, and the same command resumes.
 
 Tournaments with language models are played in this process whatever the number of workers:
 their matches wait on the network, not the CPU, so one event loop keeps hundreds of them going,
@@ -16,10 +19,19 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.util import Finalize
 from typing import Any
 
 from arena.backends.plan import FixturePlayer, MatchPlan
+from arena.errors import ArenaError
 from arena.schedule import Fixture
+
+
+class WorkerDied(ArenaError):
+    """A worker process ended abruptly (killed by a signal, out of memory) during a run."""
+
 
 _player: FixturePlayer | None = None
 _write_lock: Any = None
@@ -41,6 +53,7 @@ def _init_worker(plan: MatchPlan, write_lock: Any) -> None:
     _write_lock = write_lock
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     _player = FixturePlayer(plan)
+    Finalize(_player, _player.close, exitpriority=10)  # runs when the worker exits cleanly
 
 
 def _play_chunk(task: tuple[str, int, list[Fixture]]) -> int:
@@ -69,22 +82,27 @@ class LocalBackend:
         self.plan = plan
         self.concurrent = plan.concurrent
         self.workers = 1 if self.concurrent else workers or default_workers()
-        self._pool: Any = None
+        self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> LocalBackend:
         if self.workers > 1:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             context = multiprocessing.get_context(method)
-            self._pool = context.Pool(self.workers, _init_worker, (self.plan, context.Lock()))
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(self.plan, context.Lock()),
+            )
+            self._pool.submit(int).result()  # fork every worker now, before threads or files
         return self
 
     def __exit__(self, kind: object, *exc: object) -> None:
         if self._pool is not None:
-            if kind is None:
-                self._pool.close()
-            else:
-                self._pool.terminate()
-            self._pool.join()
+            if kind is not None:
+                for process in list(getattr(self._pool, "_processes", {}).values()):
+                    process.terminate()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def run(
@@ -97,7 +115,11 @@ class LocalBackend:
     ) -> None:
         """Play and store ``fixtures``; ``stored(n)`` hears of every ``n`` matches stored."""
         if self.concurrent:
-            FixturePlayer(self.plan).play_and_store(fixtures, db, tournament_id, stored=stored)
+            player = FixturePlayer(self.plan)
+            try:
+                player.play_and_store(fixtures, db, tournament_id, stored=stored)
+            finally:
+                player.close()
             return
         size = chunk_size(len(fixtures), self.workers)
         tasks = [
@@ -105,8 +127,29 @@ class LocalBackend:
         ]
         if self._pool is None:
             player = FixturePlayer(self.plan)
-            for task in tasks:
-                stored(player.play_and_store(task[2], db, tournament_id))
+            try:
+                for task in tasks:
+                    stored(player.play_and_store(task[2], db, tournament_id))
+            finally:
+                player.close()
             return
-        for count in self._pool.imap_unordered(_play_chunk, tasks):
-            stored(count)
+        pending: set[Future[int]] = {self._pool.submit(_play_chunk, task) for task in tasks}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            for future in done:
+                try:
+                    stored(future.result())
+                except BrokenProcessPool:
+                    raise WorkerDied(self._death_note()) from None
+
+    def _death_note(self) -> str:
+        codes = [p.exitcode for p in getattr(self._pool, "_processes", {}).values()]
+        signals = {-code for code in codes if code is not None and code < 0}
+        if len(signals) > 1:  # the pool terminates the other workers (SIGTERM) once one dies
+            signals.discard(signal.SIGTERM)
+        how = ", ".join(signal.Signals(n).name for n in sorted(signals))
+        cause = f" (killed by {how}; SIGKILL is what the out-of-memory killer sends)" if how else ""
+        return (
+            f"a worker process died{cause}; the matches stored so far are kept: "
+            "run the same command again to resume"
+        )

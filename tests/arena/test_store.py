@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from arena.errors import StoreError
 from arena.match import play_match
 from arena.records import Turn
-from arena.store import SCHEMA_VERSION, Store
+from arena.store import SCHEMA_VERSION, Store, VoidMatch
 
 
 def record(index: int, seed: int = 0):
@@ -63,8 +64,9 @@ def test_llm_details_are_kept_only_where_present(tmp_path: Path) -> None:
 
 def test_same_name_different_config_is_refused(tmp_path: Path) -> None:
     with Store(tmp_path / "a.db") as store:
-        store.open_tournament("t", game_id="g", config={"rounds": 1}, seed=0, n_matches=1)
+        t = store.open_tournament("t", game_id="g", config={"rounds": 1}, seed=0, n_matches=1)
         assert store.open_tournament("t", game_id="g", config={"rounds": 1}, seed=0, n_matches=1)
+        store.write_matches(t.id, [record(0)])  # with a match stored, the configuration is fixed
         with pytest.raises(StoreError, match="already exists with a different configuration"):
             store.open_tournament("t", game_id="g", config={"rounds": 2}, seed=0, n_matches=1)
 
@@ -156,3 +158,101 @@ def test_numpy_and_structured_actions_round_trip(tmp_path: Path) -> None:
         store.write_matches(t.id, [r.__class__(**{**r.__dict__, "turns": turns})])
         back = store.match("t", 0).turns
     assert back[0].action == 1 and back[1].action == {"offer": [1.5, 2], "say": "deal?"}
+
+
+def test_a_changed_configuration_names_the_keys_that_differ(tmp_path: Path) -> None:
+    old = {"game": {"id": "g", "rounds": 200}, "agents": [{"name": "a"}, {"name": "b"}]}
+    new = {"game": {"id": "g", "rounds": 100}, "agents": [{"name": "a"}, {"name": "c"}]}
+    with Store(tmp_path / "a.db") as store:
+        t = store.open_tournament("t", game_id="g", config=old, seed=0, n_matches=2)
+        store.write_matches(t.id, [record(0)])
+        with pytest.raises(StoreError) as error:
+            store.open_tournament("t", game_id="g", config=new, seed=0, n_matches=2)
+    assert "it differs in agents[1].name, game.rounds" in str(error.value)
+
+
+def test_a_tournament_with_no_match_stored_takes_a_new_configuration(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        first = store.open_tournament("t", game_id="g", config={"x": 1}, seed=0, n_matches=2)
+        again = store.open_tournament("t", game_id="h", config={"x": 2}, seed=5, n_matches=3)
+        assert again.id == first.id and again.config == {"x": 2}
+        assert (again.game_id, again.seed, again.n_matches) == ("h", 5, 3)
+        store.write_void(again.id, [VoidMatch(0, 1, ("a", "b"), "HTTP 503: down")])
+        with pytest.raises(StoreError, match="differs in x"):  # a void match pins it too
+            store.open_tournament("t", game_id="h", config={"x": 3}, seed=5, n_matches=3)
+
+
+def test_void_matches_are_kept_apart_and_a_result_replaces_them(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=2)
+        void = VoidMatch(1, 99, ("tit-for-tat", "random"), "HTTP 500: internal error")
+        assert store.write_void(t.id, [void]) == 1
+        assert store.void_matches("t") == [void]
+        assert store.results("t") == [] and store.stored_indices(t.id) == set()
+        store.write_matches(t.id, [record(1)])
+        assert store.void_matches("t") == []
+        assert store.write_void(t.id, [void]) == 0  # a stored result is never made void
+        assert [r.match_index for r in store.results("t")] == [1]
+
+
+def test_closing_a_writer_leaves_everything_in_the_database_file(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=2)
+        reader = Store(tmp_path / "a.db", readonly=True)  # a second connection stays open
+        store.write_matches(t.id, [record(0), record(1)])
+    copy = tmp_path / "copy.db"
+    copy.write_bytes((tmp_path / "a.db").read_bytes())  # the one file, without -wal
+    reader.close()
+    with Store(copy, readonly=True) as store:
+        assert len(store.results("t")) == 2
+
+
+def filled(path: Path) -> Path:
+    with Store(path) as store:
+        t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=1)
+        store.write_matches(t.id, [record(0)])
+    return path
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write read-only files")
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_read_only_database_can_be_read(tmp_path: Path, what: str) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = filled(folder / "a.db")
+    (db if what == "file" else folder).chmod(0o444 if what == "file" else 0o555)
+    try:
+        with Store(db, readonly=True) as store:
+            assert len(store.results("t")) == 1
+        with pytest.raises(StoreError, match=r"cannot write|not an arena"):
+            Store(db)
+    finally:
+        folder.chmod(0o755)
+        db.chmod(0o644)
+
+
+def test_a_read_only_database_can_be_read_by_anyone(tmp_path: Path) -> None:
+    """As root (CI), file modes do not stop writes: an immutable open is checked directly."""
+    db = filled(tmp_path / "a.db")
+    db.chmod(0o444)
+    before = db.read_bytes()
+    with Store(db, readonly=True) as store:
+        assert len(store.results("t")) == 1
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            store.connection.execute("DELETE FROM matches")
+    assert db.read_bytes() == before
+
+
+def test_reading_an_older_database_does_not_upgrade_it(tmp_path: Path) -> None:
+    db = filled(tmp_path / "a.db")
+    with sqlite3.connect(db) as con:  # back to version 3: no void_matches table
+        con.execute("DROP TABLE void_matches")
+        con.execute("PRAGMA user_version=3")
+    with Store(db, readonly=True) as store:
+        assert store.version == 3
+        assert len(store.results("t")) == 1 and store.void_matches("t") == []
+        assert store.usage("t") == {}
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 3
+    with Store(db) as store:  # a writer upgrades it
+        assert store.version == SCHEMA_VERSION == 4

@@ -1,0 +1,82 @@
+"""The local backend: a worker killed mid-run ends the run at once, and the run resumes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from arena.config import load_config
+from arena.tournament import run_tournament
+from tests.arena.test_resume_after_kill import AGENTS, processes_in_group, stored_count
+from tests.arena.test_tournament import stored_digest
+from tests.conftest import ARENA, run_cli, tournament_text
+
+
+def workers_of(pid: int) -> list[int]:
+    """The child processes of ``pid`` (the pool's workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").exists(), reason="reads child processes from /proc")
+def test_a_killed_worker_ends_the_run_promptly_and_it_resumes(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = write_toml(tournament_text(name="oom", rounds=200, repetitions=20, agents=AGENTS))
+    db = tmp_path / "a.db"
+    run = subprocess.Popen(
+        [str(ARENA), "run", str(path), "--db", str(db), "--workers", "2", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while stored_count(db) == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        workers = workers_of(run.pid)
+        assert workers, "the run has no worker processes"
+        os.kill(workers[0], signal.SIGKILL)  # what the out-of-memory killer does
+        _, stderr = run.communicate(timeout=30)  # before the fix: hung here forever
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+    assert run.returncode == 2
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in stderr, stderr
+    assert lines[0].startswith("arena: error: a worker process died (killed by SIGKILL")
+    assert "run the same command again to resume" in lines[0]
+    time.sleep(0.2)
+    assert not processes_in_group(run.pid), "workers outlived the run"
+    partial = stored_count(db)
+    assert 0 < partial < 20 * 90
+    resumed = run_cli("run", path, "--db", db, "--workers", "2", "-q")
+    assert resumed.returncode == 0, resumed.stderr
+    reference = tmp_path / "reference.db"
+    run_tournament(load_config(path), reference, workers=1)
+    assert stored_digest(db) == stored_digest(reference)
+
+
+def test_a_clean_run_leaves_the_database_file_complete_on_its_own(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Only ``arena.db`` is copied, as a user would: every match must be in it."""
+    path = write_toml(tournament_text(rounds=50, repetitions=10))
+    db = tmp_path / "run" / "arena.db"
+    db.parent.mkdir()
+    result = run_cli("run", path, "--db", db, "--workers", "2", "-q")
+    assert result.returncode == 0, result.stderr
+    copy = tmp_path / "copy" / "arena.db"
+    copy.parent.mkdir()
+    copy.write_bytes(db.read_bytes())
+    assert stored_count(copy) == 10 * 20
+    assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
