@@ -6,8 +6,9 @@ sends the game's description of its observation and parses the reply with the ga
 A reply that cannot be used (empty, refused, truncated, unparseable, illegal) is answered with
 the reason and the legal options, up to ``move_retries`` times; then the game's declared
 fallback move is played and the turn is marked ``forfeit``. Transport failures are retried by
-the SDK alone (each failed attempt is still recorded as a fault); when its retries are spent the
-turn falls back at once.
+the SDK alone (each failed attempt is still recorded as a fault); a call that fails after its
+retries is not a move: it raises ``EndpointError`` naming the agent, the endpoint and what the
+provider said, and the runner stores the match as void and plays it again later.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from arena.agents.llm_provider import (
     Provider,
     ProviderError,
     concurrency_limit,
+    endpoint_url,
+    has_answered,
     make_provider,
+    note_answered,
 )
 from arena.agents.llm_spec import LLMSpec
-from arena.errors import MoveError
+from arena.errors import EndpointError, MoveError
 from arena.llm_cache import cache_key
 from arena.records import TurnInfo
 from arena.seeding import derive_seed
@@ -162,10 +166,12 @@ class LLMAgent(Agent):
             key = cache_key(self.spec.provider, self.spec.model, request)
             cached = cache.get(key)
             if cached is not None:
+                note_answered(self.spec)  # it did answer this call, when it was first made
                 return cached
         seed = draw if self.spec.seed else None
         async with concurrency_limit(self.spec):
             reply = await self._provider.complete(self.system, messages, seed=seed)
+        note_answered(self.spec)
         if cache is not None and key is not None:
             cache.put(key, self.spec.provider, self.spec.model, reply)
         return reply
@@ -185,10 +191,13 @@ class LLMAgent(Agent):
             started = time.perf_counter()
             try:
                 reply = await self._complete(messages, self._draw(attempt))
-            except ProviderError as error:
-                faults.extend(error.faults)
-                waited += time.perf_counter() - started
-                break  # the SDK has already retried the transport
+            except ProviderError as error:  # the SDK has already retried the transport
+                raise EndpointError(
+                    f"agent {self.name!r} ({self.spec.provider} model {self.spec.model!r} at "
+                    f"{endpoint_url(self.spec)}): {error}",
+                    permanent=error.permanent,
+                    answered=has_answered(self.spec),
+                ) from None
             waited += time.perf_counter() - started
             faults.extend(reply.faults)
             replies.append(reply)
@@ -235,8 +244,14 @@ class LLMAgent(Agent):
         tokens_in = sum(r.tokens_in for r in replies)
         tokens_out = sum(r.tokens_out for r in replies)
         tokens_cached = min(sum(r.tokens_cached for r in replies), tokens_in)  # servers err
+        paid = [r for r in replies if not r.from_cache]  # a replay from the cache costs nothing
+        paid_in = sum(r.tokens_in for r in paid)
         cost = default_prices().cost(
-            self.spec.provider, self.spec.model, tokens_in, tokens_out, tokens_cached
+            self.spec.provider,
+            self.spec.model,
+            paid_in,
+            sum(r.tokens_out for r in paid),
+            min(sum(r.tokens_cached for r in paid), paid_in),
         )
         return TurnInfo(
             text="\n---\n".join(r.text for r in replies) if replies else None,

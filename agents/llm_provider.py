@@ -9,6 +9,8 @@ pool and one limit per provider endpoint, not one per agent.
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +19,11 @@ from typing import Any, Protocol
 
 from arena.agents.llm_http import recording
 from arena.agents.llm_spec import LLMSpec
+
+DEFAULT_BASE_URLS = {
+    "openai": "https://api.openai.com/v1",
+    "anthropic": "https://api.anthropic.com",
+}
 
 
 @dataclass(frozen=True)
@@ -30,15 +37,59 @@ class Completion:
     truncated: bool = False  # stopped at the token limit
     refused: bool = False  # the provider or model declined to answer
     faults: tuple[str, ...] = ()  # failed HTTP attempts the SDK retried before this reply
+    from_cache: bool = False  # replayed from the arena's response cache: no call, no cost
 
 
 class ProviderError(Exception):
-    """A call that produced no reply; ``faults`` lists each failed attempt's class."""
+    """A call that produced no reply; ``faults`` lists each failed attempt's class.
 
-    def __init__(self, fault: str, message: str, faults: tuple[str, ...] = ()) -> None:
+    The message carries what the provider said (its error text), never the key. ``permanent``
+    when the same call is bound to fail again: nothing could be reached, or the provider
+    refused the request itself (HTTP 4xx other than 408, 409 and 429).
+    """
+
+    def __init__(
+        self, fault: str, message: str, faults: tuple[str, ...] = (), *, permanent: bool = False
+    ) -> None:
         super().__init__(message)
         self.fault = fault
         self.faults = faults or (fault,)
+        self.permanent = permanent
+
+
+_RETRYABLE_CLIENT_ERRORS = frozenset({408, 409, 429})
+_KEY_LIKE = re.compile(r"\b(?:sk|gsk|xai|pk|rk)[-_][A-Za-z0-9*_\-]{6,}|\bAIza[A-Za-z0-9_\-]{10,}")
+
+
+def provider_message(error: Any, limit: int = 300) -> str:
+    """The provider's own error text from an SDK error, on one line, with key-like strings
+    masked (OpenAI's 401 message quotes part of the key it was given)."""
+    body = getattr(error, "body", None)
+    text: Any = None
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        text = inner.get("message") if isinstance(inner, dict) else inner
+    if not text:
+        text = getattr(error, "message", None) or str(error)
+    text = " ".join(str(text).split())
+    text = _KEY_LIKE.sub("[key]", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _connect_failure(error: BaseException) -> str | None:
+    """Why no connection could be made (refused, no such host), or ``None`` if one was."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = error
+    while seen is not None and len(chain) < 20:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    if not any(type(e).__name__ == "ConnectError" or isinstance(e, OSError) for e in chain):
+        return None
+    reasons = [os.strerror(e.errno) for e in chain if isinstance(e, OSError) and e.errno]
+    if reasons:  # the operating system's own words: "Connection refused"
+        return str(reasons[-1])
+    connect = next(e for e in chain if type(e).__name__ == "ConnectError" or isinstance(e, OSError))
+    return " ".join(str(connect).split()) or type(connect).__name__
 
 
 def attempt_faults(attempts: list[str], final: str | None = None) -> tuple[str, ...]:
@@ -63,7 +114,18 @@ def sdk_call(sdk: Any, timeout: float) -> Iterator[list[str]]:
             raise ProviderError("timeout", f"timed out after {timeout:g} s", faults) from error
         except sdk.APIStatusError as error:
             faults = attempt_faults(attempts, "transport")
-            raise ProviderError("transport", f"HTTP {error.status_code}", faults) from error
+            status = error.status_code
+            permanent = 400 <= status < 500 and status not in _RETRYABLE_CLIENT_ERRORS
+            message = f"HTTP {status}: {provider_message(error)}"
+            raise ProviderError("transport", message, faults, permanent=permanent) from error
+        except sdk.APIConnectionError as error:
+            faults = attempt_faults(attempts, "transport")
+            refused = _connect_failure(error)
+            if refused is not None:
+                message = f"cannot connect ({refused})"
+                raise ProviderError("transport", message, faults, permanent=True) from error
+            message = f"connection failed ({provider_message(error)})"
+            raise ProviderError("transport", message, faults) from error
         except (sdk.APIError, ValueError) as error:  # ValueError: a body that is not JSON
             faults = attempt_faults(attempts, "transport")
             message = f"malformed or failed response ({type(error).__name__})"
@@ -102,9 +164,34 @@ def shared_client(spec: LLMSpec, make: Callable[[], Any]) -> Any:
     return _shared(("client", *endpoint(spec)), make)
 
 
+def endpoint_url(spec: LLMSpec) -> str:
+    """Where the spec's calls go, for messages."""
+    return spec.base_url or DEFAULT_BASE_URLS.get(spec.provider, spec.provider)
+
+
+def endpoint_key(provider: str, base_url: str | None) -> tuple[str, str]:
+    """One endpoint, as the concurrency limit and the record of answers know it."""
+    return (provider, base_url or "")
+
+
+def note_answered(spec: LLMSpec) -> None:
+    """Remember that this endpoint answered a call (live or from the cache) in this loop."""
+    answered_endpoints().add(endpoint_key(spec.provider, spec.base_url))
+
+
+def answered_endpoints() -> set[tuple[str, str]]:
+    """The endpoints that have answered a call in the running event loop."""
+    return _shared(("answered",), set)  # type: ignore[no-any-return]
+
+
+def has_answered(spec: LLMSpec) -> bool:
+    """Whether this endpoint has answered any call in the running event loop."""
+    return endpoint_key(spec.provider, spec.base_url) in answered_endpoints()
+
+
 def concurrency_limit(spec: LLMSpec) -> asyncio.Semaphore:
     """The semaphore shared by every agent calling the same endpoint from this event loop."""
-    key = ("limit", spec.provider, spec.base_url or "")
+    key = ("limit", *endpoint_key(spec.provider, spec.base_url))
     return _shared(key, lambda: asyncio.Semaphore(spec.concurrency))  # type: ignore[no-any-return]
 
 

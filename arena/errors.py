@@ -30,6 +30,27 @@ class StoreError(ArenaError):
     """The database cannot be used as asked (newer schema, conflicting tournament, ...)."""
 
 
+class EndpointError(ArenaError):
+    """A model's endpoint failed a call after the SDK's own retries: infrastructure, not a move.
+
+    The match it happened in is void (stored with this message, never rated, played again on
+    the next run). ``permanent`` when asking again cannot help (the connection was refused,
+    HTTP 401, 403, 404 and other client errors); ``answered`` when the endpoint had answered an
+    earlier call of the same run. An endpoint whose very first calls fail permanently is
+    misconfigured or down, and that stops the whole tournament.
+    """
+
+    def __init__(self, message: str, *, permanent: bool, answered: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.answered = answered
+
+    @property
+    def stops_tournament(self) -> bool:
+        """Whether every call to this endpoint is bound to fail: nothing answered, nothing will."""
+        return self.permanent and not self.answered
+
+
 class MoveError(ArenaError, ValueError):
     """A reply or an action is not a legal move; ``reason`` is what to tell the player."""
 

@@ -3,9 +3,9 @@
 A reply is stored under a digest of everything that decides it: provider, endpoint, model,
 system prompt, messages, sampling parameters and the call's draw (derived from the match seed,
 the turn and the attempt, so two identical prompts in different matches are different draws,
-whether or not the provider takes a seed). Running a
-tournament again with the cache answers every call from the database: the same moves, no
-network, no cost. Failed calls are never stored.
+whether or not the provider takes a seed). Running a tournament again with the cache answers
+every call from the database: the same moves, no network, and no cost (a replayed turn's cost
+is zero; its tokens are those of the original call). Failed calls are never stored.
 """
 
 from __future__ import annotations
@@ -47,11 +47,11 @@ class ResponseCache:
         self.hits += 1
         stored = json.loads(row[0])
         stored.pop("faults", None)
-        return Completion(**stored)
+        return Completion(**{**stored, "from_cache": True})
 
     def put(self, key: str, provider: str, model: str, completion: Completion) -> None:
         """Keep a reply (not the failed attempts before it: a replay makes none)."""
-        fields = {k: v for k, v in completion.__dict__.items() if k != "faults"}
+        fields = {k: v for k, v in completion.__dict__.items() if k not in ("faults", "from_cache")}
         response = json.dumps(fields, sort_keys=True)
         self._db.execute(
             "INSERT OR IGNORE INTO llm_cache (key, provider, model, response, created_at)"

@@ -2,7 +2,8 @@
 
 Resuming is the same call: matches already stored under (tournament, index) are skipped, and
 every match's seed depends only on the tournament seed and its index, so an interrupted run
-completed later stores exactly what an uninterrupted run would have.
+completed later stores exactly what an uninterrupted run would have. Matches stored as void
+(an endpoint failed them) are played again. One run of a tournament holds its lock at a time.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from arena.backends.local import LocalBackend
-from arena.backends.plan import MatchPlan
-from arena.config import TournamentConfig
+from arena.backends.plan import FixturePlayer, MatchPlan
+from arena.config import AgentSpec, TournamentConfig
+from arena.errors import StoreError
+from arena.records import MatchRecord
+from arena.run_lock import tournament_lock
 from arena.schedule import Fixture, round_robin
-from arena.store import Store
+from arena.store import Store, VoidMatch
 
 ProgressCallback = Callable[[int, int], None]  # (stored so far, total)
 
@@ -32,6 +36,12 @@ class TournamentReport:
     played: int
     seconds: float
     workers: int
+    void: tuple[VoidMatch, ...] = ()  # matches an endpoint failed: stored as void, not rated
+
+    @property
+    def complete(self) -> bool:
+        """Whether every scheduled match now has a result."""
+        return not self.void
 
 
 def fixtures_for(config: TournamentConfig, n_seats: int) -> list[Fixture]:
@@ -59,7 +69,11 @@ def run_tournament(
     n_seats = len(plan.make_env().possible_agents)
     fixtures = fixtures_for(config, n_seats)
     db = Path(db)
-    with LocalBackend(plan, workers or config.workers) as backend, Store(db) as store:
+    with (
+        tournament_lock(db, config.name),
+        LocalBackend(plan, workers or config.workers) as backend,
+        Store(db) as store,
+    ):
         row = store.open_tournament(
             config.name,
             game_id=config.game_id,
@@ -80,12 +94,39 @@ def run_tournament(
                 progress(done, len(fixtures))
 
         backend.run(pending, db=str(db), tournament_id=row.id, stored=stored_now)
+        void = tuple(store.void_matches(config.name))
     return TournamentReport(
         name=config.name,
         db=db,
         total=len(fixtures),
         already_stored=len(fixtures) - len(pending),
-        played=len(pending),
+        played=len(pending) - len(void),
         seconds=time.perf_counter() - started,
         workers=backend.workers,
+        void=void,
     )
+
+
+def replay_match(db: str | Path, tournament: str, match_index: int) -> MatchRecord:
+    """Play stored match ``match_index`` of ``tournament`` again, alone.
+
+    The agents are rebuilt from the tournament's stored configuration (aliases and parameters
+    included), the game from the match's stored parameters and seed; language models answer
+    from the database's response cache where their replies are stored. For a match played by
+    this version of the arena the record's turns equal the stored ones.
+    """
+    with Store(db, create=False) as store:
+        row = store.tournament(tournament)
+        if row is None:
+            known = ", ".join(t.name for t in store.tournaments()) or "none"
+            raise StoreError(f"{db}: no tournament {tournament!r} (stored: {known})")
+        stored = store.match(tournament, match_index)
+        by_name = {agent["display_name"]: agent for agent in row.config["agents"]}
+        specs = tuple(AgentSpec(by_name[n]["name"], by_name[n]["params"], n) for n in stored.agents)
+        player = FixturePlayer(MatchPlan(stored.game_id, stored.params, specs))
+        player.use_store(store)
+        fixture = Fixture(match_index, tuple(range(len(specs))), stored.seed)
+        (record,) = player.play([fixture])
+    if not isinstance(record, MatchRecord):
+        raise StoreError(f"{db}: match {match_index} of {tournament!r} is void now: {record.error}")
+    return record

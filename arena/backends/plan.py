@@ -9,9 +9,12 @@ from typing import Any
 
 from arena.agents.base import ScriptedAgent
 from arena.config import AgentSpec
-from arena.errors import ArenaError
+from arena.errors import ArenaError, EndpointError
 from arena.records import MatchRecord
 from arena.schedule import Fixture
+from arena.store import VoidMatch
+
+Outcome = MatchRecord | VoidMatch
 
 
 class MatchFailed(ArenaError):
@@ -39,6 +42,16 @@ class MatchPlan:
         concurrency limits hold for the whole tournament rather than per process.
         """
         return not all(isinstance(spec.build(), ScriptedAgent) for spec in self.agents)
+
+    def endpoints(self) -> set[tuple[str, str]]:
+        """The model endpoints its language models call."""
+        from arena.agents.llm_provider import endpoint_key
+
+        return {
+            endpoint_key(spec.params["provider"], spec.params.get("base_url"))
+            for spec in self.agents
+            if spec.is_llm
+        }
 
     def in_flight(self) -> int:
         """How many concurrent matches to keep going: enough that no provider slot idles."""
@@ -89,7 +102,21 @@ class FixturePlayer:
             self._agents[key] = self.plan.agents[agent_index].build()
         return self._agents[key]
 
-    async def _run(self, fixture: Fixture, env: Any, agents: list[Any]) -> MatchRecord:
+    def use_store(self, store: Any) -> None:
+        """Answer language models from ``store``'s response cache (and keep new replies there)."""
+        from arena.llm_cache import ResponseCache
+
+        self._store = store
+        self._cache = ResponseCache(store.connection) if self.concurrent else None
+
+    def close(self) -> None:
+        """Close this player's database connection (checkpointing what it wrote)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    async def _run(self, fixture: Fixture, env: Any, agents: list[Any]) -> Outcome:
+        """Play one fixture: its record, or a void match when an endpoint failed it."""
         from arena.match import run_match
 
         try:
@@ -102,6 +129,11 @@ class FixturePlayer:
                 match_index=fixture.index,
                 extra={"cache": self._cache} if self._cache is not None else None,
             )
+        except EndpointError as error:
+            if error.stops_tournament:
+                raise
+            names = tuple(agent.name for agent in agents)
+            return VoidMatch(fixture.index, fixture.seed, names, str(error))
         except Exception as error:
             names = " vs ".join(agent.name for agent in agents)
             raise MatchFailed(
@@ -109,8 +141,8 @@ class FixturePlayer:
                 f"{type(error).__name__}: {error}"
             ) from error
 
-    async def _play_in_turn(self, fixtures: Sequence[Fixture]) -> list[MatchRecord]:
-        records = []
+    async def _play_in_turn(self, fixtures: Sequence[Fixture]) -> list[Outcome]:
+        records: list[Outcome] = []
         for fixture in fixtures:
             agents = [self._agent(a, seat) for seat, a in enumerate(fixture.seats)]
             replayable = self._replayable(agents)
@@ -121,23 +153,23 @@ class FixturePlayer:
                 )
                 continue
             record = await self._run(fixture, self.env, agents)
-            if replayable:
+            if replayable and isinstance(record, MatchRecord):
                 self._remember(fixture.seats, record)
             records.append(record)
         return records
 
     async def _play_at_once(
-        self, fixtures: Sequence[Fixture], finished: Callable[[MatchRecord], None] | None
-    ) -> list[MatchRecord]:
+        self, fixtures: Sequence[Fixture], finished: Callable[[Outcome], None] | None
+    ) -> list[Outcome]:
         window = asyncio.Semaphore(self.plan.in_flight())
 
-        async def play_one(fixture: Fixture) -> MatchRecord:
+        async def play_one(fixture: Fixture) -> Outcome:
             async with window:  # a match builds its env and agents only when it may start
                 agents = [self.plan.agents[a].build() for a in fixture.seats]
                 return await self._run(fixture, self.plan.make_env(), agents)
 
         tasks = [asyncio.ensure_future(play_one(f)) for f in fixtures]
-        records = []
+        records: list[Outcome] = []
         try:
             for task in asyncio.as_completed(tasks):
                 record = await task
@@ -153,8 +185,8 @@ class FixturePlayer:
     def play(
         self,
         fixtures: Sequence[Fixture],
-        finished: Callable[[MatchRecord], None] | None = None,
-    ) -> list[MatchRecord]:
+        finished: Callable[[Outcome], None] | None = None,
+    ) -> list[Outcome]:
         """Play ``fixtures`` in one event loop; ``finished`` sees each concurrent match end."""
         if self.concurrent:
             return asyncio.run(self._play_at_once(fixtures, finished))
@@ -172,18 +204,20 @@ class FixturePlayer:
 
         Scripted batches are stored in one transaction; concurrent matches each in their own
         as they finish (``stored`` hears of each), so an interruption loses only the matches
-        in flight. Each process keeps its own connection, so no turn is pickled back to a
-        parent. Writers take ``lock`` (shared by the pool) around a transaction: SQLite alone
-        would make a waiting writer poll with growing sleeps, which idles a worker for longer
-        than the other one holds the database.
+        in flight. A match an endpoint failed is stored as void, not as a result. Until every
+        model endpoint of the plan has answered once, finished matches are held back: an
+        endpoint that is down or misconfigured stops the tournament before anything is stored,
+        so the corrected file can run under the same name. Each process keeps its own
+        connection, so no turn is pickled back to a parent. Writers take ``lock`` (shared by
+        the pool) around a transaction: SQLite alone would make a waiting writer poll with
+        growing sleeps, which idles a worker for longer than the other one holds the database.
         """
+        from arena.agents.llm_provider import answered_endpoints
         from arena.store import Store
 
         if self._store is None or str(self._store.path) != db:
-            from arena.llm_cache import ResponseCache
-
-            self._store = Store(db)
-            self._cache = ResponseCache(self._store.connection) if self.concurrent else None
+            self.close()
+            self.use_store(Store(db))
         store = self._store
 
         def write(records: list[MatchRecord]) -> int:
@@ -194,14 +228,28 @@ class FixturePlayer:
 
         if self.concurrent:
             written = 0
+            held: list[Outcome] = []
+            endpoints = self.plan.endpoints()
 
-            def finished(record: MatchRecord) -> None:
+            def flush() -> None:
                 nonlocal written
-                new = write([record])
-                written += new
-                if stored is not None:
-                    stored(new)
+                for record in held:
+                    if isinstance(record, VoidMatch):
+                        store.write_void(tournament_id, [record])
+                        continue
+                    new = write([record])
+                    written += new
+                    if stored is not None:
+                        stored(new)
+                held.clear()
+
+            def finished(record: Outcome) -> None:
+                held.append(record)
+                if endpoints <= answered_endpoints():
+                    flush()
 
             self.play(fixtures, finished)
+            flush()
             return written
-        return write(self.play(fixtures))
+        records = self.play(fixtures)
+        return write([r for r in records if isinstance(r, MatchRecord)])

@@ -82,14 +82,17 @@ class LLMServer:
         seed: int = 0,
         api_key: str | None = None,
         sequence: list[str | None] | None = None,
+        models: set[str] | None = None,
     ) -> None:
         """``sequence`` names the fault (or ``None``) of the first calls, in order; later
-        calls draw from ``faults``."""
+        calls draw from ``faults``. With ``models``, any other model name is answered with
+        HTTP 404, as providers answer a misspelt model."""
         self.policy: Policy = policy or (lambda request: "Option J")
         self.sequence = list(sequence or [])
         self.latency = latency
         self.faults = faults or Faults()
         self.expected_api_key = api_key
+        self.models = models
         self.stats = Stats()
         self.requests: list[ChatRequest] = []
         self._rng = random.Random(seed)
@@ -171,6 +174,9 @@ class LLMServer:
     def _answer(self, request: ChatRequest) -> tuple[int, dict[str, str], bytes]:
         if self.expected_api_key is not None and request.api_key != self.expected_api_key:
             return _error(401, "authentication_error", "invalid api key", request.protocol)
+        if self.models is not None and request.model not in self.models:
+            message = f"The model '{request.model}' does not exist or you do not have access to it."
+            return _error(404, "not_found_error", message, request.protocol)
         with self._lock:
             self.requests.append(request)
         fault = self._draw_fault()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from arena.errors import ConfigError
+from arena.errors import ConfigError, EndpointError
 from arena.match import play_match
 from arena.registry import make_agent
 from arena.testing.llm_server import ChatRequest, Faults, LLMServer
@@ -144,19 +145,37 @@ def test_the_fallback_is_played_after_the_retries() -> None:
 @pytest.mark.parametrize(
     ("faults", "expected"),
     [
-        (Faults(rate_limit=1.0), "rate_limit+forfeit"),
-        (Faults(server_error=1.0), "transport+forfeit"),
-        (Faults(malformed=1.0), "transport+forfeit"),
         (Faults(empty=1.0), "empty+empty+forfeit"),
         (Faults(refusal=1.0), "refusal+refusal+forfeit"),
         (Faults(garbage=1.0), "unparseable+unparseable+forfeit"),
     ],
 )
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
-def test_faults_are_classified(faults: Faults, expected: str, provider: str) -> None:
+def test_faults_of_the_model_are_classified(faults: Faults, expected: str, provider: str) -> None:
     with LLMServer(faults=faults) as server:
         record = play_match(PD, [llm(server, provider, move_retries=1), "always-defect"], rounds=1)
     assert record.turns[0].fault == expected
+
+
+@pytest.mark.parametrize(
+    ("faults", "message"),
+    [
+        (Faults(rate_limit=1.0), "HTTP 429: slow down"),
+        (Faults(server_error=1.0), "HTTP 500: internal error"),
+        (Faults(malformed=1.0), "malformed or failed response"),
+    ],
+)
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_a_failure_of_the_endpoint_is_not_a_move(
+    faults: Faults, message: str, provider: str
+) -> None:
+    """No fallback move: the match ends with the provider's words, to be stored as void."""
+    with LLMServer(faults=faults) as server, pytest.raises(EndpointError) as error:
+        play_match(PD, [llm(server, provider, move_retries=1), "always-defect"], rounds=1)
+    where = f"agent '{provider}-model' ({provider} model 'm' at http://127.0.0.1:"
+    assert where in str(error.value)
+    assert message in str(error.value)
+    assert not error.value.permanent and not error.value.stops_tournament
 
 
 def test_truncated_replies_are_their_own_class() -> None:
@@ -173,19 +192,19 @@ def test_a_truncated_reply_that_names_a_move_is_used() -> None:
     assert record.moves(0) == [1] and record.turns[0].fault is None
 
 
-def test_timeouts_fall_back_quickly() -> None:
+def test_timeouts_end_the_match_quickly() -> None:
     with LLMServer(faults=Faults(timeout=1.0, timeout_seconds=2.0)) as server:
-        record = play_match(PD, [llm(server, timeout=0.2), "always-defect"], rounds=1)
-    assert record.turns[0].fault == "timeout+forfeit"
-    assert record.turns[0].latency < 1.5
+        started = time.perf_counter()
+        with pytest.raises(EndpointError, match=r"timed out after 0\.2 s"):
+            play_match(PD, [llm(server, timeout=0.2), "always-defect"], rounds=1)
+    assert time.perf_counter() - started < 1.5
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
 def test_sdk_retries_transport_errors_itself_and_each_attempt_is_recorded(provider: str) -> None:
-    with LLMServer(faults=Faults(rate_limit=1.0)) as server:
-        record = play_match(PD, [llm(server, provider, max_retries=2), "always-defect"], rounds=1)
+    with LLMServer(faults=Faults(rate_limit=1.0)) as server, pytest.raises(EndpointError):
+        play_match(PD, [llm(server, provider, max_retries=2), "always-defect"], rounds=1)
     assert server.stats.calls == 3  # one call and two SDK retries; no retry loop of ours
-    assert record.turns[0].fault == "rate_limit+rate_limit+rate_limit+forfeit"
 
 
 def test_a_reply_after_retried_failures_keeps_the_failures() -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
+import socket
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,7 +30,11 @@ def tit_for_tat_policy(request: ChatRequest) -> str:
 
 
 def llm_tournament(
-    server: LLMServer, name: str = "llm", repetitions: int = 2, rounds: int = 5
+    server: LLMServer,
+    name: str = "llm",
+    repetitions: int = 2,
+    rounds: int = 5,
+    max_retries: int = 3,
 ) -> str:
     return f"""
 [tournament]
@@ -47,7 +54,7 @@ provider = "openai"
 model = "gpt-test"
 base_url = "{server.openai_base_url}"
 api_key_env = "ARENA_TEST_KEY"
-max_retries = 3
+max_retries = {max_retries}
 timeout = 5.0
 
 [[agents]]
@@ -56,7 +63,7 @@ provider = "anthropic"
 model = "claude-test"
 base_url = "{server.anthropic_base_url}"
 api_key_env = "ARENA_TEST_KEY"
-max_retries = 3
+max_retries = {max_retries}
 timeout = 5.0
 
 [[agents]]
@@ -99,8 +106,9 @@ def test_openai_and_anthropic_agents_play_a_tournament(
 def test_faults_do_not_lose_matches(write_toml: Callable[..., Path], tmp_path: Path) -> None:
     faults = Faults(rate_limit=0.15, server_error=0.15, garbage=0.10)
     with LLMServer(policy=tit_for_tat_policy, faults=faults, seed=5, api_key=PLANTED) as server:
-        config = load_config(write_toml(llm_tournament(server, repetitions=3)))
-        report = run_tournament(config, tmp_path / "a.db", workers=2)
+        # Enough retries that no call outlives them (0.3 ** 11 a call): every match is a result.
+        text = llm_tournament(server, repetitions=3, max_retries=10)
+        report = run_tournament(load_config(write_toml(text)), tmp_path / "a.db", workers=2)
     assert report.played == report.total == 36
     assert server.stats.injected["rate_limit"] > 5 and server.stats.injected["server_error"] > 5
     with Store(tmp_path / "a.db") as store:
@@ -208,3 +216,136 @@ repetitions = 2
     assert report.played == 12 and report.workers == 1  # one event loop, not a pool
     assert server.stats.calls == 12 * 2 * 3
     assert server.stats.max_in_flight == limit
+
+
+def one_model_tournament(base_url: str, *, model: str = "m", extra: str = "") -> str:
+    """A language model against two scripted players: 6 matches, 4 with the model."""
+    return f"""
+[tournament]
+name = "infra"
+seed = 2
+[game]
+id = "matrix/prisoners-dilemma-v0"
+rounds = 3
+[[agents]]
+name = "house-model"
+provider = "openai-compatible"
+model = "{model}"
+base_url = "{base_url}"
+api_key_env = "ARENA_TEST_KEY"
+max_retries = 1
+concurrency = 1
+{extra}
+[[agents]]
+name = "tit-for-tat"
+[[agents]]
+name = "always-defect"
+"""
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def assert_stops_with(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert lines[0].startswith("arena: error: agent 'house-model' (openai-compatible model")
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    assert PLANTED not in result.stderr + result.stdout
+
+
+def test_an_endpoint_that_is_down_stops_the_tournament_before_storing_anything(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/v1"
+    db = tmp_path / "a.db"
+    result = run_cli("run", write_toml(one_model_tournament(url)), "--db", db, "-q")
+    assert_stops_with(result, f"at {url}): cannot connect", "Connection refused")
+    with Store(db) as store:
+        assert store.results("infra") == [] and store.void_matches("infra") == []
+
+
+def test_a_wrong_model_name_stops_it_and_the_corrected_file_runs_under_the_same_name(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
+    db = tmp_path / "a.db"
+    with LLMServer(policy=tit_for_tat_policy, models={"m"}) as server:
+        wrong = write_toml(one_model_tournament(server.openai_base_url, model="n"), "wrong.toml")
+        result = run_cli("run", wrong, "--db", db, "-q")
+        assert_stops_with(result, "HTTP 404: The model 'n' does not exist")
+        right = write_toml(one_model_tournament(server.openai_base_url), "right.toml")
+        again = run_cli("run", right, "--db", db, "-q")
+    assert again.returncode == 0, again.stderr
+    assert "6 matches (6 played, 0 already stored)" in again.stdout
+
+
+def test_a_wrong_key_stops_the_tournament_without_showing_any_key(
+    write_toml: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARENA_TEST_KEY", "sk-wrong-key-0123456789abcdef")
+    with LLMServer(policy=tit_for_tat_policy, api_key=PLANTED) as server:
+        path = write_toml(one_model_tournament(server.openai_base_url))
+        result = run_cli("run", path, "--db", tmp_path / "a.db", "-q")
+    assert_stops_with(result, "HTTP 401: invalid api key")
+    assert "sk-wrong" not in result.stderr
+
+
+def test_matches_an_endpoint_failed_are_void_unrated_and_played_again(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
+    db = tmp_path / "a.db"
+    # One call at a time, one retry: the first two calls each see two 500s and outlive them.
+    with LLMServer(policy=tit_for_tat_policy, sequence=["server_error"] * 4) as server:
+        path = write_toml(one_model_tournament(server.openai_base_url))
+        first = run_cli("run", path, "--db", db, "-q")
+        assert first.returncode == 1, (first.stdout, first.stderr)
+        assert "6 matches (4 played, 0 already stored, 2 void)" in first.stdout
+        assert "2 matches are void: an endpoint failed them" in first.stderr
+        assert "HTTP 500: internal error" in first.stderr
+        with Store(db) as store:
+            voids = store.void_matches("infra")
+            rated = {agent for r in store.results("infra") for agent in r.agents}
+            assert len(store.results("infra")) == 4
+        assert len(voids) == 2 and all("HTTP 500: internal error" in v.error for v in voids)
+        assert all("house-model" in v.agents for v in voids)
+        board = run_cli("leaderboard", "show", "--db", db, "-t", "infra", "--json")
+        assert board.returncode == 0, board.stderr
+        matches = {row["agent"]: row["matches"] for row in json.loads(board.stdout)}
+        assert sum(matches.values()) == 2 * 4 and set(matches) == rated
+        second = run_cli("run", path, "--db", db, "-q")
+    assert second.returncode == 0, second.stderr
+    assert "6 matches (2 played, 4 already stored)" in second.stdout
+    with Store(db) as store:
+        assert store.void_matches("infra") == [] and len(store.results("infra")) == 6
+
+
+def test_a_replay_from_the_cache_costs_nothing(
+    write_toml: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prices = tmp_path / "prices.toml"
+    prices.write_text(
+        '[openai]\n"gpt-test" = { input = 1.0, output = 2.0 }\n'
+        '[anthropic]\n"claude-test" = { input = 3.0, output = 4.0 }\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ARENA_PRICES", str(prices))
+    db = tmp_path / "a.db"
+    with LLMServer(policy=tit_for_tat_policy, api_key=PLANTED) as server:
+        text = llm_tournament(server, name="first")
+        first = run_cli("run", write_toml(text, "first.toml"), "--db", db, "-q")
+    assert first.returncode == 0, first.stderr
+    again = write_toml(text.replace('name = "first"', 'name = "again"'), "again.toml")
+    replay = run_cli("run", again, "--db", db, "-q")  # the server is gone: all from the cache
+    assert replay.returncode == 0, replay.stderr
+    assert "cost $0.0000;" in replay.stdout and "cost $0.0000;" not in first.stdout
+    with Store(db) as store:
+        paid, replayed = store.usage("first"), store.usage("again")
+    for agent in ("gpt-test", "claude-test"):
+        assert paid[agent].cost is not None and paid[agent].cost > 0
+        assert replayed[agent].cost == 0.0  # a sum of exact zeros: no rounding involved
+        assert replayed[agent].tokens_in == paid[agent].tokens_in  # what the calls were
