@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from typing import Literal
+import re
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from arena.errors import ConfigError
 
 DEFAULT_KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+
+# How providers' keys begin (OpenAI, Anthropic, Groq, xAI, Google, Hugging Face, Replicate,
+# Perplexity, GitHub, GitLab, ...): an environment variable's name never does.
+_KEY_PREFIX = re.compile(r"^(sk|gsk|xai|hf|r8|pplx|ghp|gho|github_pat|glpat|pk|rk)[-_]|^AIza")
+
+
+def looks_like_key(value: str) -> bool:
+    """Whether ``value`` looks like an API key rather than the name of a variable holding one."""
+    if _KEY_PREFIX.match(value):
+        return True
+    mixed = any(c.islower() for c in value) and any(c.isupper() for c in value)
+    return len(value) >= 24 and mixed and any(c.isdigit() for c in value)
 
 
 class LLMSpec(BaseModel):
@@ -39,6 +53,18 @@ class LLMSpec(BaseModel):
     predict_first: bool = False  # ask for a prediction of the other's move before the answer
     shuffle_options: bool = False  # list the options in a new order every round
     labels: list[str] | None = None  # option labels, e.g. ["J", "F"]
+
+    @field_validator("api_key_env", mode="before")
+    @classmethod
+    def _a_name_not_a_key(cls, value: Any) -> Any:
+        if isinstance(value, str) and looks_like_key(value):
+            # "not_echoed": the one-line error must not quote the value back (arena.validation)
+            raise PydanticCustomError(
+                "not_echoed",
+                "this looks like an API key itself; give the name of the environment variable "
+                "that holds it (e.g. OPENAI_API_KEY); the value was not stored",
+            )
+        return value
 
     @model_validator(mode="after")
     def _endpoint(self) -> LLMSpec:

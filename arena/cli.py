@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from arena.errors import ArenaError, ConfigError
+from arena.names import printable
 
 app = typer.Typer(
     name="arena",
@@ -32,6 +33,7 @@ app.add_typer(games_app, name="games")
 app.add_typer(agents_app, name="agents")
 app.add_typer(leaderboard_app, name="leaderboard")
 
+EXIT_INCOMPLETE = 1  # the run ended, but some matches have no result yet (void)
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
@@ -46,7 +48,7 @@ def user_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ArenaError as error:
-            typer.echo(f"arena: error: {error}", err=True)
+            typer.echo(f"arena: error: {printable(str(error))}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
 
     return wrapper  # type: ignore[return-value]
@@ -60,13 +62,16 @@ def _table(title: str, columns: list[str], rows: list[list[str]], wrap: int = -1
     """Print a table; only column ``wrap`` (a name or summary) may wrap, numbers never do."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, title_justify="left")
+    # Every cell is plain text: a name like "[/bold]" or "[link=...]" is shown, not obeyed,
+    # and control characters (ANSI escapes, newlines) are shown as escapes.
+    table = Table(title=Text(printable(title)), title_justify="left")
     wrapping = wrap % len(columns)
     for k, column in enumerate(columns):
-        table.add_column(column, no_wrap=k != wrapping, overflow="fold")
+        table.add_column(Text(column), no_wrap=k != wrapping, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(printable(cell)) for cell in row))
     console = Console()
     if not console.is_terminal:  # a log or a pipe: do not squeeze into 80 columns
         console = Console(width=160)
@@ -136,7 +141,7 @@ def _agent_rows(db: Path) -> list[dict[str, Any]]:
                 "uses_llm": True,
                 "axelrod_name": None,
                 "source": str(db),
-                "summary": f"{spec['provider']} model {spec['model']}",
+                "summary": f"{spec.get('provider', '?')} model {spec.get('model', '?')}",
                 "spec": spec,
             }
         )
@@ -211,10 +216,15 @@ def agents_register(
     from pydantic import ValidationError
 
     from arena.agents.llm_spec import LLMSpec
+    from arena.names import name_problem
     from arena.registry import AGENTS
     from arena.store import Store
     from arena.validation import error_message
 
+    problem = name_problem(name)
+    if problem is not None:
+        shown = name if len(name) <= 40 else f"{name[:40]}..."
+        raise ArenaError(f"agent name {shown!r}: {problem}")
     if name in AGENTS:
         raise ArenaError(f"agent {name!r} is built in; choose another name")
     given = {
@@ -244,7 +254,7 @@ def agents_register(
         raise ArenaError(f"{option}{error_message(detail)}") from None
     with Store(db) as store:
         store.register_agent(name, spec, replace=replace)
-    typer.echo(f"registered {name} ({provider} model {model}) in {db}")
+    typer.echo(printable(f"registered {name} ({provider} model {model}) in {db}"))
 
 
 @agents_app.command("remove")
@@ -258,7 +268,7 @@ def agents_remove(
 
     with Store(db, create=False) as store:
         store.remove_agent(name)
-    typer.echo(f"removed {name} from {db}")
+    typer.echo(printable(f"removed {name} from {db}"))
 
 
 class _ProgressBar:
@@ -334,13 +344,26 @@ def run(
     finally:
         bar.stop()
     rate = report.played / report.seconds if report.seconds > 0 else 0.0
-    typer.echo(
+    void = f", {len(report.void)} void" if report.void else ""
+    summary = (
         f"{report.name}: {report.total} matches ({report.played} played, "
-        f"{report.already_stored} already stored) in {report.seconds:.2f} s "
+        f"{report.already_stored} already stored{void}) in {report.seconds:.2f} s "
         f"({rate:.0f} matches/s, {report.workers} workers) -> {report.db}"
     )
+    typer.echo(printable(summary))
     if any(agent.is_llm for agent in config.agents):
         _print_llm_totals(db_path, config.name)
+    if report.void:
+        typer.echo(
+            printable(
+                f"arena: {len(report.void)} matches are void: an endpoint failed them, which "
+                f"is not a move, so they count in no rating (first: match "
+                f"{report.void[0].match_index}: {report.void[0].error}); run the same command "
+                "again to play them"
+            ),
+            err=True,
+        )
+        raise typer.Exit(EXIT_INCOMPLETE)
 
 
 class SolveMethod(StrEnum):
@@ -442,7 +465,7 @@ def _print_llm_totals(db: Path, tournament: str) -> None:
     from arena.leaderboards.standings import dollars
     from arena.store import Store
 
-    with Store(db) as store:
+    with Store(db, readonly=True) as store:
         usage = list(store.usage(tournament).values())
     faults: dict[str, int] = {}
     for agent in usage:

@@ -31,19 +31,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from arena.errors import ArenaError, ConfigError
+from arena.names import check_name
 from arena.validation import error_message, format_location, read_toml
+
+Name = Annotated[str, AfterValidator(check_name)]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class TournamentSection(BaseModel):
     model_config = _STRICT
-    name: str = Field(min_length=1, max_length=200, pattern=r"^[^\s/\\][^/\\]*$")
+    name: Name = Field(pattern=r"^[^/\\]*$")  # no slashes: it may name files
     seed: int = Field(0, ge=0, lt=2**63)
     workers: int | None = Field(None, ge=1, le=1024)
     db: str | None = Field(None, min_length=1)
@@ -64,8 +67,8 @@ class GameSection(BaseModel):
 
 class AgentSection(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True, strict=True)
-    name: str = Field(min_length=1)
-    alias: str | None = Field(None, min_length=1, max_length=200)
+    name: Name
+    alias: Name | None = None
 
 
 class TournamentFile(BaseModel):
@@ -146,7 +149,7 @@ def registered_agents(db: str | Path) -> dict[str, dict[str, Any]]:
         return {}
     from arena.store import Store
 
-    with Store(db) as store:
+    with Store(db, readonly=True) as store:
         return store.registered_agents()
 
 
@@ -185,6 +188,22 @@ def resolve_agent(
     if name not in AGENTS and name in registered:
         return "llm", {**registered[name], **params}
     return name, params
+
+
+def check_seats(env: Any, spec: AgentSpec, game_id: str, *, where: str) -> None:
+    """Build ``spec`` in every seat of ``env`` and check it can play there (``check_seat``)."""
+    from arena.match import check_seat
+
+    for seat in range(len(env.possible_agents)):
+        try:
+            check_seat(env, spec.build(), seat, game_id=game_id)
+        except ArenaError as error:
+            raise ConfigError(f"{where} ({spec.display_name}): {error}") from None
+        except Exception as error:  # a plug-in agent that cannot even start
+            raise ConfigError(
+                f"{where} ({spec.display_name}): fails before its first move in seat "
+                f"{env.possible_agents[seat]}: {type(error).__name__}: {error}"
+            ) from None
 
 
 def parse_config(
@@ -240,6 +259,7 @@ def parse_config(
                 f"(it plays {', '.join(families)} games)"
             )
         shown = shown or display_name(entry.name, params, entry.alias)
+        check_seats(env, AgentSpec(kind, params, shown), parsed.game.id, where=where)
         specs.append(AgentSpec(kind, params, shown))
 
     names = [s.display_name for s in specs]
@@ -253,6 +273,17 @@ def parse_config(
         raise ConfigError(
             f"{source}: agents: {parsed.game.id} seats {n_seats} players but only "
             f"{len(specs)} agents are listed (add agents or set [schedule] self_play = true)"
+        )
+    from arena.schedule import MAX_MATCHES, seatings_count
+
+    seatings = seatings_count(
+        len(specs), n_seats, swap_seats=schedule.swap_seats, self_play=schedule.self_play
+    )
+    if seatings * schedule.repetitions > MAX_MATCHES:
+        raise ConfigError(
+            f"{source}: [schedule] repetitions: {schedule.repetitions:,} repetitions of "
+            f"{seatings:,} seatings make {seatings * schedule.repetitions:,} matches; a "
+            f"tournament holds at most {MAX_MATCHES:,} (split it into several tournaments)"
         )
     return TournamentConfig(
         name=parsed.tournament.name,

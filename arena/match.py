@@ -13,6 +13,33 @@ from arena.records import MatchRecord, Turn
 from arena.seeding import seat_seed
 
 
+def _context(
+    env: Any,
+    agent: Agent,
+    seat: int,
+    opponents: tuple[str, ...],
+    *,
+    game_id: str,
+    seed: int,
+    extra: dict[str, Any] | None,
+) -> MatchContext:
+    """What ``agent`` is told when it takes ``seat``: its ids, seed and the game's protocol."""
+    agent_id = env.possible_agents[seat]
+    protocol = None
+    if agent.info.uses_llm:
+        options = {"seed": seat_seed(seed, seat), **agent.protocol_options()}
+        protocol = env.text_protocol(agent_id, **options)
+    return MatchContext(
+        game_id=game_id,
+        agent_id=agent_id,
+        seat=seat,
+        seed=seat_seed(seed, seat),
+        opponents=opponents,
+        protocol=protocol,
+        extra=dict(extra or {}),
+    )
+
+
 def seat_agents(
     env: Any,
     agents: Sequence[Agent],
@@ -26,22 +53,44 @@ def seat_agents(
     if len(agents) != len(ids):
         raise ConfigError(f"{game_id} seats {len(ids)} players, got {len(agents)} agents")
     names = [agent.name for agent in agents]
-    for seat, (agent_id, agent) in enumerate(zip(ids, agents)):
-        protocol = None
-        if agent.info.uses_llm:
-            options = {"seed": seat_seed(seed, seat), **agent.protocol_options()}
-            protocol = env.text_protocol(agent_id, **options)
-        agent.reset(
-            MatchContext(
-                game_id=game_id,
-                agent_id=agent_id,
-                seat=seat,
-                seed=seat_seed(seed, seat),
-                opponents=tuple(n for k, n in enumerate(names) if k != seat),
-                protocol=protocol,
-                extra=dict(extra or {}),
-            )
+    for seat, agent in enumerate(agents):
+        opponents = tuple(n for k, n in enumerate(names) if k != seat)
+        agent.reset(_context(env, agent, seat, opponents, game_id=game_id, seed=seed, extra=extra))
+
+
+def check_seat(env: Any, agent: Agent, seat: int, *, game_id: str) -> None:
+    """Seat ``agent`` and, for a simultaneous game, ask it for a first move without playing it.
+
+    What only a match would show otherwise (labels that do not fit the game's options, a
+    strategy that plays an action the game lacks) becomes a ``ConfigError`` before anything is
+    stored. Language models are only given their protocol: no call is made.
+    """
+    from pettingzoo import AECEnv
+
+    agent.reset(_context(env, agent, seat, (), game_id=game_id, seed=0, extra=None))
+    if isinstance(env, AECEnv) or not isinstance(agent, ScriptedAgent):
+        return
+    agent_id = env.possible_agents[seat]
+    observations, _ = env.reset(seed=0)
+    action = agent.decide(observations[agent_id])
+    space = env.action_space(agent_id)
+    if isinstance(action, bool) or not space.contains(action):
+        raise ConfigError(
+            f"in seat {agent_id} it plays {action!r}, which {game_id} does not allow "
+            f"(actions: {space})"
         )
+
+
+async def _all_moves(asks: list[Any]) -> list[Any]:
+    """Every seat's move at once; when one ask fails, the others are cancelled, not orphaned."""
+    tasks = [asyncio.ensure_future(ask) for ask in asks]
+    try:
+        return await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 async def _play_parallel(env: Any, agents: Sequence[Agent], seed: int) -> tuple[list[Turn], dict]:
@@ -55,7 +104,7 @@ async def _play_parallel(env: Any, agents: Sequence[Agent], seed: int) -> tuple[
         if scripted:
             actions = {a: agent.decide(observations[a]) for a, _, agent in live}  # type: ignore[attr-defined]
         else:
-            moves = await asyncio.gather(*(agent.act(observations[a]) for a, _, agent in live))
+            moves = await _all_moves([agent.act(observations[a]) for a, _, agent in live])
             actions = {a: move for (a, _, _), move in zip(live, moves)}
         observations, rewards, _, _, infos = env.step(actions)
         if scripted:

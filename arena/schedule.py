@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 from arena.seeding import match_seed
@@ -15,6 +16,16 @@ class Fixture:
     index: int
     seats: tuple[int, ...]
     seed: int
+
+
+MAX_MATCHES = 1_000_000  # per tournament: more is a typo, or a job for several tournaments
+
+
+def seatings_count(n_agents: int, n_seats: int, *, swap_seats: bool, self_play: bool) -> int:
+    """How many seatings ``round_robin`` makes per repetition, computed without making them."""
+    if self_play:
+        return n_agents**n_seats if swap_seats else math.comb(n_agents + n_seats - 1, n_seats)
+    return math.perm(n_agents, n_seats) if swap_seats else math.comb(n_agents, n_seats)
 
 
 def round_robin(

@@ -29,6 +29,8 @@ def error_message(detail: Mapping[str, Any]) -> str:
     """What is wrong with one Pydantic error, and the value that was given."""
     if detail["type"] == "extra_forbidden":
         return "unknown key"
+    if detail["type"] == "not_echoed":  # the value may be a secret: never quote it
+        return str(detail["msg"])
     if detail["type"] != "missing" and "input" in detail:
         return f"{detail['msg']} (got {detail['input']!r})"
     return str(detail["msg"])

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import LEADERBOARD_KEYS, run_cli, tournament_text
+from tests.conftest import ARENA, LEADERBOARD_KEYS, run_cli, tournament_text
 
 
 def assert_one_line_error(result, *fragments: str) -> None:
@@ -176,3 +181,128 @@ def test_usage_errors_exit_2() -> None:
     assert run_cli("run").returncode == 2
     assert run_cli("run", "x.toml", "--workers", "0").returncode == 2
     assert run_cli("frobnicate").returncode == 2
+
+
+def as_other_user(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run ``arena`` as the unprivileged user ``nobody`` (root ignores file permissions)."""
+    if os.geteuid() != 0:
+        return run_cli(*args)
+    command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(ARENA)]
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "HOME": "/tmp"}
+    return subprocess.run(
+        [*command, *map(str, args)], capture_output=True, text=True, env=env, check=False
+    )
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0 and shutil.which("setpriv") is None, reason="needs setpriv as root"
+)
+def test_a_database_the_user_may_not_write_can_be_shown(
+    write_toml: Callable[..., Path],
+) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="arena-ro-"))  # outside root's private tmp_path
+    try:
+        folder.chmod(0o755)
+        db = folder / "a.db"
+        assert (
+            run_cli("run", write_toml(tournament_text(rounds=3)), "--db", db, "-q").returncode == 0
+        )
+        folder.chmod(0o555)
+        db.chmod(0o444)
+        before = db.read_bytes()
+        shown = as_other_user("leaderboard", "show", "--db", db, "-t", "t", "--json")
+        assert shown.returncode == 0, shown.stderr
+        assert len(json.loads(shown.stdout)) == 5
+        listed = as_other_user("agents", "list", "--db", db)
+        assert listed.returncode == 0, listed.stderr
+        written = as_other_user(
+            "agents", "register", "x", "--provider", "openai", "--model", "m", "--db", db
+        )
+        assert_one_line_error(written, "cannot write the database")
+        assert db.read_bytes() == before
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+HOSTILE_NAMES = ["[/bold]", "[link=https://example.com]click[/link]", "\x1b[2Jwiped", "[red]x"]
+
+
+def test_names_are_printed_as_text(write_toml: Callable[..., Path], tmp_path: Path) -> None:
+    agents = "\n".join(
+        f'[[agents]]\nname = "tit-for-tat"\nalias = {json.dumps(alias)}'
+        for alias in HOSTILE_NAMES[:2] + HOSTILE_NAMES[3:]
+    )
+    text = tournament_text(rounds=3, agents=["always-defect"]) + agents
+    db = tmp_path / "a.db"
+    assert run_cli("run", write_toml(text), "--db", db, "-q").returncode == 0
+    shown = run_cli("leaderboard", "show", "--db", db, "-t", "t")
+    assert shown.returncode == 0, shown.stderr
+    for name in ("[/bold]", "[link=https://example.com]click[/link]", "[red]x"):
+        assert name in shown.stdout
+    assert "\x1b" not in shown.stdout
+    with sqlite3.connect(db) as con:  # as an older arena would have stored them
+        for name in HOSTILE_NAMES:
+            con.execute(
+                "INSERT INTO agents (name, spec, created_at) VALUES (?, ?, 0)",
+                (name, json.dumps({"provider": "openai", "model": "[bold]m"})),
+            )
+    listed = run_cli("agents", "list", "--db", db)
+    assert listed.returncode == 0, listed.stderr
+    assert "\\x1b[2Jwiped" in listed.stdout and "\x1b" not in listed.stdout
+    assert "[/bold]" in listed.stdout and "openai model [bold]m" in listed.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("", "a name must not be empty"),
+        ("  ", "a name must not be empty"),
+        (" padded", "must not start or end with whitespace"),
+        ("two\nlines", "must not contain control characters (found \\x0a at position 4)"),
+        ("\x1b[2J", "must not contain control characters (found \\x1b at position 1)"),
+        ("x" * 10_000, "a name must be at most 100 characters, got 10000"),
+    ],
+)
+def test_one_rule_for_registered_names(tmp_path: Path, name: str, fragment: str) -> None:
+    result = run_cli(
+        "agents",
+        "register",
+        name,
+        "--provider",
+        "openai",
+        "--model",
+        "m",
+        "--db",
+        tmp_path / "a.db",
+    )
+    assert_one_line_error(result, fragment)
+    assert "\x1b" not in result.stderr
+
+
+@pytest.mark.parametrize("key", ["sk-proj-abcdEFGH1234ijkl", "gsk_abcdEFGH1234ijklMNOP5678"])
+def test_a_key_given_as_its_variable_is_refused_and_never_echoed(tmp_path: Path, key: str) -> None:
+    db = tmp_path / "a.db"
+    result = run_cli(
+        "agents", "register", "m", "--provider", "openai", "--model", "m",
+        "--api-key-env", key, "--db", db,
+    )  # fmt: skip
+    assert_one_line_error(result, "--api-key-env: this looks like an API key itself")
+    assert key not in result.stderr + result.stdout
+    assert not db.exists() or key.encode() not in db.read_bytes()
+
+
+def test_a_second_run_of_the_same_tournament_is_refused_while_one_runs(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
+    from arena.run_lock import tournament_lock
+
+    db = tmp_path / "a.db"
+    path = write_toml(tournament_text(rounds=3))
+    with tournament_lock(db, "t"):  # as a run in another process would hold it
+        result = run_cli("run", path, "--db", db, "-q")
+        other = run_cli("run", write_toml(tournament_text(name="u", rounds=3), "u.toml"),
+                        "--db", db, "-q")  # fmt: skip
+    assert_one_line_error(result, "another arena run is playing tournament 't' right now")
+    assert other.returncode == 0, other.stderr  # another tournament in the same file may run
+    assert run_cli("run", path, "--db", db, "-q").returncode == 0  # the lock went with it

@@ -113,7 +113,35 @@ BAD_FILES = [
     (
         'name = "quickstart"',
         'name = ""',
-        "[tournament] name: String should have at least 1 character",
+        "[tournament] name: Value error, a name must not be empty",
+    ),
+    (
+        'name = "quickstart"',
+        'name = "quick\\nstart"',
+        "[tournament] name: Value error, a name must not contain control characters "
+        "(found \\x0a at position 6)",
+    ),
+    (
+        'name = "grim-trigger"',
+        'name = "grim-trigger"\nalias = " padded"',
+        "agents[1] alias: Value error, a name must not start or end with whitespace",
+    ),
+    (
+        'name = "grim-trigger"',
+        f'name = "grim-trigger"\nalias = "{"x" * 101}"',
+        "agents[1] alias: Value error, a name must be at most 100 characters, got 101",
+    ),
+    (
+        "repetitions = 10",
+        "repetitions = 1000000",
+        "[schedule] repetitions: 1,000,000 repetitions of 2 seatings make 2,000,000 matches; "
+        "a tournament holds at most 1,000,000",
+    ),
+    (
+        'name = "grim-trigger"',
+        'name = "grim-trigger"\n[[agents]]\nname = "m"\nprovider = "openai"\nmodel = "x"\n'
+        'api_key_env = "HOME"\nlabels = ["J"]',
+        "agents[2] (m): labels: expected 2 labels, one per action, got 1",
     ),
     (
         '[[agents]]\nname = "grim-trigger"',
@@ -170,3 +198,29 @@ def test_unreadable_files(tmp_path: Path, kind: str) -> None:
         path.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(ConfigError, match=f"^{path}: "):
         load_config(path)
+
+
+def test_an_action_the_game_lacks_is_found_before_any_match(
+    write_toml: Callable[..., Path],
+) -> None:
+    one_action = ISSUE_EXAMPLE.replace(
+        'id = "matrix/prisoners-dilemma-v0"\nrounds = 200',
+        'id = "matrix/custom-v0"\npayoffs = [[[1], [2]], [[1], [2]]]',
+    ).replace('name = "grim-trigger"', 'name = "always-defect"')
+    path = write_toml(one_action)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert "agents[1] (always-defect): in seat player_1 it plays 1" in str(error.value)
+
+
+def test_an_api_key_in_place_of_its_variable_is_refused_and_never_echoed(
+    write_toml: Callable[..., Path],
+) -> None:
+    key = "sk-proj-abcdEFGH1234ijklMNOP5678"
+    text = ISSUE_EXAMPLE + '[[agents]]\nname = "m"\nprovider = "openai"\nmodel = "x"\n'
+    text += f'api_key_env = "{key}"\n'
+    with pytest.raises(ConfigError) as error:
+        load_config(write_toml(text))
+    message = str(error.value)
+    assert "api_key_env: this looks like an API key itself" in message
+    assert key not in message and "sk-proj" not in message

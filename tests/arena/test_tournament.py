@@ -14,7 +14,7 @@ from arena.config import load_config
 from arena.match import play_match
 from arena.registry import AGENTS
 from arena.store import Store
-from arena.tournament import run_tournament
+from arena.tournament import replay_match, run_tournament
 from tests.conftest import tournament_text
 
 
@@ -166,3 +166,30 @@ def test_a_crashing_agent_names_the_match_to_replay(
         r"RuntimeError: boom",
     ):
         run_tournament(config, tmp_path / "a.db", workers=workers)
+
+
+def test_a_match_of_aliased_and_parameterised_agents_replays_alone(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
+    text = tournament_text(rounds=30, agents=["tit-for-tat"])
+    text += '[[agents]]\nname = "random"\np = 0.3\nalias = "random-30"\n'
+    text += '[[agents]]\nname = "generous-tit-for-tat"\ngenerosity = 0.2\n'
+    run_tournament(load_config(write_toml(text)), tmp_path / "a.db", workers=2)
+    with Store(tmp_path / "a.db") as store:
+        stored = [store.match("t", index) for index in range(12)]
+    seated = {agent for match in stored for agent in match.agents}
+    assert {"random-30", "generous-tit-for-tat(generosity=0.2)"} <= seated
+    for match in stored:
+        again = replay_match(tmp_path / "a.db", "t", match.match_index)
+        assert again.agents == match.agents and again.turns == match.turns
+
+
+def test_a_tournament_whose_first_match_failed_runs_again_with_a_corrected_file(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
+    db = tmp_path / "a.db"
+    with Store(db) as store:  # what a run that failed in its first match leaves behind
+        store.open_tournament("t", game_id="matrix/prisoners-dilemma-v0", config={}, seed=0,
+                              n_matches=1)  # fmt: skip
+    report = run_tournament(load_config(write_toml(tournament_text(rounds=3))), db, workers=1)
+    assert report.played == report.total == 40
