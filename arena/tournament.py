@@ -38,11 +38,6 @@ class TournamentReport:
     workers: int
     void: tuple[VoidMatch, ...] = ()  # matches an endpoint failed: stored as void, not rated
 
-    @property
-    def complete(self) -> bool:
-        """Whether every scheduled match now has a result."""
-        return not self.void
-
 
 def fixtures_for(config: TournamentConfig, n_seats: int) -> list[Fixture]:
     """The tournament's full schedule."""
