@@ -19,13 +19,23 @@ _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 _INVISIBLE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\u2028\u2029{_BIDI}]")
 
 
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters, line separators and bidirectional controls escaped."""
+    r"""``text`` with control characters, line separators and bidirectional controls escaped.
+
+    >>> print(printable("a\nb\x1b[31m\u202etxt"))
+    a\nb\x1b[31m\u202etxt
+    """
     return _INVISIBLE.sub(_escape, text)
 
 

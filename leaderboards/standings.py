@@ -9,6 +9,11 @@ Beside its rating, each agent's LLM usage: how often its replies could not be us
 (forfeits), the faults by class, its tokens and their cost: a rating says less when many of
 its moves were fallbacks. Scripted agents have no LLM turns: zeros, and ``None`` for the rate and
 the cost.
+
+Without bootstrap rounds there is no interval: ``ci_low`` and ``ci_high`` are ``None``. Mean
+payoffs are computed so that they cannot overflow (payoffs of 1e308 average to 1e308, not to
+infinity), and ``Standing.to_dict`` turns any number that is still not finite (a stored infinite
+payoff) into ``None``, so that the rows always serialise as strict JSON.
 """
 
 from __future__ import annotations
@@ -56,8 +61,8 @@ class Standing:
 
     agent: str
     rating: float
-    ci_low: float
-    ci_high: float
+    ci_low: float | None  # None without bootstrap rounds
+    ci_high: float | None
     elo: float
     matches: int
     wins: int
@@ -74,16 +79,34 @@ class Standing:
     cost: float | None = None  # US dollars; None when no turn had a price
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ratings to 0.1 point, payoffs and rates to 4 decimals, cost to 6."""
+        """JSON-ready: ratings to 0.1 point, payoffs and rates to 4 decimals, cost to 6.
+
+        A number that is not finite becomes ``None`` (JSON ``null``): strict JSON has no
+        ``Infinity`` or ``NaN``.
+        """
         row = asdict(self)
-        for key in ("rating", "ci_low", "ci_high", "elo"):
-            row[key] = round(row[key], 1)
-        row["mean_payoff"] = round(row["mean_payoff"], 4)
-        if self.invalid_move_rate is not None:
-            row["invalid_move_rate"] = round(self.invalid_move_rate, 4)
-        if self.cost is not None:
-            row["cost"] = round(self.cost, 6)
+        for key, digits in DECIMALS.items():
+            row[key] = _rounded(row[key], digits)
         return row
+
+
+# Decimals kept in JSON, per float field of a standing.
+DECIMALS = {
+    "rating": 1,
+    "ci_low": 1,
+    "ci_high": 1,
+    "elo": 1,
+    "mean_payoff": 4,
+    "invalid_move_rate": 4,
+    "cost": 6,
+}
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    """``value`` to ``digits`` decimals; ``None`` when it is missing or not finite."""
+    if value is None or not math.isfinite(value):
+        return None
+    return round(value, digits)
 
 
 def percent(rate: float | None) -> str:
@@ -94,6 +117,24 @@ def percent(rate: float | None) -> str:
 def dollars(cost: float | None) -> str:
     """A cost for tables, to the hundredth of a cent: ``$0.0123``, or ``-`` without a price."""
     return "-" if cost is None else f"${cost:,.4f}"
+
+
+def interval(low: float | None, high: float | None, between: str = " to ") -> str:
+    """A 95% interval for tables: ``1012 to 1048``, or ``-`` without bootstrap rounds."""
+    if low is None or high is None:
+        return "-"
+    return f"{low:.0f}{between}{high:.0f}"
+
+
+def payoff(value: float, decimals: int = 3) -> str:
+    """A mean payoff for tables: fixed decimals, or 4 significant digits when it is huge.
+
+    >>> payoff(2.5), payoff(1e308), payoff(float("inf"))
+    ('2.500', '1e+308', 'inf')
+    """
+    if math.isfinite(value) and abs(value) < 1e9:
+        return f"{value:.{decimals}f}"
+    return f"{value:.4g}"
 
 
 def usage_fields(usage: LLMUsage | None) -> dict[str, Any]:
@@ -120,6 +161,16 @@ def pair_score(a: float, b: float) -> float:
     return 1.0 if a > b else 0.0
 
 
+def _payoff_exponent(results: Sequence[MatchResult]) -> int:
+    """``e`` such that every finite payoff is below ``2**e`` in magnitude.
+
+    Payoffs are summed divided by ``2**e``: exact (a power of two), and no sum of them can
+    overflow (two payoffs of 1e308 add up to infinity, two halves of them do not).
+    """
+    largest = max((abs(p) for r in results for p in r.payoffs if math.isfinite(p)), default=1.0)
+    return math.frexp(largest)[1]
+
+
 def compute_leaderboard(
     results: Sequence[MatchResult],
     *,
@@ -131,9 +182,14 @@ def compute_leaderboard(
 
     ``usage`` (``Store.usage()``) adds each agent's LLM turns, faults, tokens and cost; an agent
     of ``usage`` that is not in ``results`` is left out, so both should cover the same matches.
+    ``bootstrap=0`` gives no intervals (``ci_low`` and ``ci_high`` are ``None``); no results
+    give an empty table.
     """
     usage = usage or {}
     names = sorted({agent for result in results for agent in result.agents})
+    if not names:
+        return []
+    exponent = _payoff_exponent(results)
     index = {name: k for k, name in enumerate(names)}
     n = len(names)
     first: list[int] = []
@@ -147,7 +203,7 @@ def compute_leaderboard(
         for agent in set(result.agents):
             matches[index[agent]] += 1
         for agent, payoff in zip(result.agents, result.payoffs):
-            payoff_sum[index[agent]] += payoff
+            payoff_sum[index[agent]] += math.ldexp(payoff, -exponent)
             seats[index[agent]] += 1
         for (a, pa), (b, pb) in itertools.combinations(zip(result.agents, result.payoffs), 2):
             if a == b:
@@ -162,20 +218,23 @@ def compute_leaderboard(
             outcomes[j, 2 - column] += 1
     i_arr, j_arr, s_arr = np.array(first, int), np.array(second, int), np.array(score, float)
     rating = bradley_terry(win_matrix(n, i_arr, j_arr, s_arr))
-    low, high = bootstrap_intervals(n, i_arr, j_arr, s_arr, rounds=bootstrap, seed=seed)
+    low: np.ndarray | None = None
+    high: np.ndarray | None = None
+    if bootstrap > 0:
+        low, high = bootstrap_intervals(n, i_arr, j_arr, s_arr, rounds=bootstrap, seed=seed)
     elo = online_elo(n, first, second, score)
     standings = [
         Standing(
             agent=name,
             rating=float(rating[k]),
-            ci_low=float(min(low[k], rating[k])),
-            ci_high=float(max(high[k], rating[k])),
+            ci_low=None if low is None else float(min(low[k], rating[k])),
+            ci_high=None if high is None else float(max(high[k], rating[k])),
             elo=float(elo[k]),
             matches=int(matches[k]),
             wins=int(outcomes[k, 0]),
             draws=int(outcomes[k, 1]),
             losses=int(outcomes[k, 2]),
-            mean_payoff=float(payoff_sum[k] / seats[k]) if seats[k] else 0.0,
+            mean_payoff=math.ldexp(float(payoff_sum[k] / seats[k]), exponent) if seats[k] else 0.0,
             **usage_fields(usage.get(name)),
         )
         for k, name in enumerate(names)

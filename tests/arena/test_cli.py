@@ -259,7 +259,7 @@ def test_names_are_printed_as_text(write_toml: Callable[..., Path], tmp_path: Pa
         ("", "a name must not be empty"),
         ("  ", "a name must not be empty"),
         (" padded", "must not start or end with whitespace"),
-        ("two\nlines", "must not contain control characters (found \\x0a at position 4)"),
+        ("two\nlines", "must not contain control characters (found \\n at position 4)"),
         ("\x1b[2J", "must not contain control characters (found \\x1b at position 1)"),
         ("x" * 10_000, "a name must be at most 100 characters, got 10000"),
     ],

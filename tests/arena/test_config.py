@@ -119,7 +119,7 @@ BAD_FILES = [
         'name = "quickstart"',
         'name = "quick\\nstart"',
         "[tournament] name: Value error, a name must not contain control characters "
-        "(found \\x0a at position 6)",
+        "(found \\n at position 6)",
     ),
     (
         'name = "grim-trigger"',

@@ -12,7 +12,7 @@ from arena.names import NAME_MAX, name_problem, printable
     [
         ("plain name", "plain name"),
         ("\x1b[2J", "\\x1b[2J"),
-        ("a\nb\tc", "a\\x0ab\\x09c"),
+        ("a\nb\tc", "a\\nb\\tc"),
         ("evil\u202etxt.exe", "evil\\u202etxt.exe"),  # a right-to-left override reorders text
         ("caf\u00e9 \U0001f600", "caf\u00e9 \U0001f600"),  # letters and emoji stay as they are
     ],
@@ -44,3 +44,12 @@ def test_names_that_pass(name: str) -> None:
 def test_names_that_fail(name: object, problem: str) -> None:
     found = name_problem(name)
     assert found is not None and problem in found
+
+
+def test_the_docstring_examples_run() -> None:
+    import doctest
+
+    import arena.names
+
+    result = doctest.testmod(arena.names)
+    assert result.attempted > 0 and result.failed == 0
