@@ -480,21 +480,45 @@ def _print_llm_totals(db: Path, tournament: str) -> None:
     )
 
 
-def _standings(db: Path, tournament: str | None, seed: int, bootstrap: int) -> list[Any]:
-    from arena.leaderboards.standings import compute_leaderboard
+def _standings(
+    db: Path, tournaments: list[str] | None, every: bool, seed: int, bootstrap: int
+) -> tuple[Any, str]:
+    """The ``Board`` of the tournaments asked for, and a note saying which if none was named.
+
+    The caller prints the note on stderr once it has succeeded, so that an error stays the only
+    line there.
+    """
+    from arena.leaderboards.board import load_board, select_tournaments
     from arena.store import Store
 
-    with Store(db, create=False) as store:
-        results = store.results(tournament)
-        usage = store.usage(tournament)
-    return compute_leaderboard(results, seed=seed, bootstrap=bootstrap, usage=usage)
+    if tournaments and every:
+        raise ArenaError("--tournament and --all exclude each other: give one of them")
+    with Store(db, readonly=True) as store:
+        selection = select_tournaments(store, tournaments or (), every=every)
+        board = load_board(store, selection, seed=seed, bootstrap=bootstrap)
+    return board, f"arena: {selection.note}" if selection.note else ""
 
 
 TournamentOption = Annotated[
-    str | None, typer.Option("--tournament", "-t", help="Only this tournament (default: all).")
+    list[str] | None,
+    typer.Option(
+        "--tournament",
+        "-t",
+        metavar="NAME",
+        help="Rank this tournament; give it several times to pool tournaments of one game "
+        "(default: the only tournament, or the most recent one, named on stderr).",
+    ),
+]
+AllOption = Annotated[
+    bool,
+    typer.Option(
+        "--all", help="Pool every tournament of the database (refused unless they play one game)."
+    ),
 ]
 SeedOption = Annotated[int, typer.Option(min=0, help="Seed of the bootstrap intervals.")]
-BootstrapOption = Annotated[int, typer.Option(min=0, max=100_000, help="Bootstrap rounds.")]
+BootstrapOption = Annotated[
+    int, typer.Option(min=0, max=100_000, help="Bootstrap rounds (0: no intervals).")
+]
 
 
 @leaderboard_app.command("show")
@@ -502,16 +526,25 @@ BootstrapOption = Annotated[int, typer.Option(min=0, max=100_000, help="Bootstra
 def leaderboard_show(
     db: DbOption = Path("arena.db"),
     tournament: TournamentOption = None,
+    every: AllOption = False,
     as_json: JsonOption = False,
     seed: SeedOption = 0,
     bootstrap: BootstrapOption = 1000,
 ) -> None:
-    """Print ratings (Bradley-Terry with 95% intervals, Elo), results and LLM faults per agent."""
-    from arena.leaderboards.standings import dollars, percent
+    """Print ratings (Bradley-Terry with 95% intervals, Elo), results and LLM faults per agent.
 
-    standings = _standings(db, tournament, seed, bootstrap)
+    Ranks one tournament: the one named, else the only or the most recent one (named on
+    stderr, so that --json output stays pure JSON).
+    """
+    from arena.leaderboards.publish import to_json
+    from arena.leaderboards.standings import dollars, interval, payoff, percent
+
+    board, note = _standings(db, tournament, every, seed, bootstrap)
+    if note:
+        typer.echo(note, err=True)
+    standings = board.standings
     if as_json:
-        _print_json([s.to_dict() for s in standings])
+        typer.echo(to_json(board), nl=False)
         return
     priced = any(s.cost is not None for s in standings)
     columns = ["#", "agent", "rating", "95% CI", "elo", "matches", "W/D/L", "mean payoff"]
@@ -521,18 +554,18 @@ def leaderboard_show(
             str(rank),
             s.agent,
             f"{s.rating:.0f}",
-            f"{s.ci_low:.0f} to {s.ci_high:.0f}",
+            interval(s.ci_low, s.ci_high),
             f"{s.elo:.0f}",
             str(s.matches),
             f"{s.wins}/{s.draws}/{s.losses}",
-            f"{s.mean_payoff:.2f}",
+            payoff(s.mean_payoff, 2),
             percent(s.invalid_move_rate),
             str(s.forfeits),
             *([dollars(s.cost)] if priced else []),
         ]
         for rank, s in enumerate(standings, start=1)
     ]
-    title = f"Leaderboard: {tournament or 'all tournaments'} ({db})"
+    title = f"{board.title} · {board.game_text} · {db}"
     _table(title, columns, rows, wrap=1)
 
 
@@ -544,17 +577,33 @@ def leaderboard_publish(
         "site"
     ),
     tournament: TournamentOption = None,
+    every: AllOption = False,
     seed: SeedOption = 0,
     bootstrap: BootstrapOption = 1000,
+    timestamp: Annotated[
+        bool,
+        typer.Option(
+            "--timestamp",
+            help="Say on the page when it was published (without it, the same data gives "
+            "byte-identical files).",
+        ),
+    ] = False,
 ) -> None:
-    """Write index.html (self-contained), leaderboard.md and leaderboard.json."""
-    from arena.leaderboards.publish import publish
+    """Write index.html (self-contained), leaderboard.md and leaderboard.json.
 
-    if out.exists() and not out.is_dir():
-        raise ArenaError(f"{out}: exists and is not a folder")
-    standings = _standings(db, tournament, seed, bootstrap)
-    title = f"Arena leaderboard: {tournament}" if tournament else "Arena leaderboard"
-    paths = publish(standings, out, title=title, subtitle=f"{db.name}, bootstrap seed {seed}")
+    The site is written into a new folder that then replaces --out whole; a folder holding
+    files that a publish did not write is never replaced. Ranks one tournament, as `show` does.
+    """
+    import datetime as dt
+
+    from arena.leaderboards.publish import check_destination, publish
+
+    check_destination(out)
+    board, note = _standings(db, tournament, every, seed, bootstrap)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None
+    paths = publish(board, out, stamp=stamp)
+    if note:
+        typer.echo(note, err=True)
     for path in paths:
         typer.echo(str(path))
 

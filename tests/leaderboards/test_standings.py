@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from arena.leaderboards.board import Board
 from arena.leaderboards.publish import publish
 from arena.leaderboards.standings import compute_leaderboard
 from arena.store import Result
@@ -50,6 +51,7 @@ def test_sorted_by_rating_and_seeded() -> None:
         results.append(result((a, b), (strength[a] + rng.normal(), strength[b] + rng.normal()), k))
     table = compute_leaderboard(results, seed=1, bootstrap=200)
     assert [s.agent for s in table] == ["p", "q", "r", "s"]
+    # Exact equality: both sides come from the same arithmetic on the same seeded draws.
     assert table == compute_leaderboard(results, seed=1, bootstrap=200)
     other = compute_leaderboard(results, seed=2, bootstrap=200)
     assert [s.ci_low for s in other] != [s.ci_low for s in table]
@@ -79,7 +81,8 @@ def test_publish_writes_three_self_contained_files(tmp_path: Path) -> None:
     table = compute_leaderboard(
         [result((evil, "b"), (2.0, 1.0)), result(("b", "c"), (1.0, 0.0), 1)], bootstrap=20
     )
-    paths = publish(table, tmp_path / "site", title="Test board", subtitle="demo")
+    board = Board(tuple(table), game="matrix/prisoners-dilemma-v0", tournaments=("Test board",))
+    paths = publish(board, tmp_path / "site")
     assert sorted(p.name for p in paths) == ["index.html", "leaderboard.json", "leaderboard.md"]
     html = (tmp_path / "site" / "index.html").read_text()
     assert "<script>" not in html and "&lt;script&gt;" in html
@@ -93,5 +96,68 @@ def test_publish_writes_three_self_contained_files(tmp_path: Path) -> None:
 
 
 def test_publish_of_an_empty_table(tmp_path: Path) -> None:
-    publish([], tmp_path, title="Empty")
-    assert json.loads((tmp_path / "leaderboard.json").read_text()) == []
+    publish(Board((), game="g", tournaments=("empty",)), tmp_path / "site")
+    assert json.loads((tmp_path / "site" / "leaderboard.json").read_text()) == []
+
+
+def test_no_results_give_an_empty_table() -> None:
+    assert compute_leaderboard([]) == []
+
+
+@pytest.mark.parametrize("bootstrap", [0, 20])
+def test_intervals_only_with_bootstrap_rounds(bootstrap: int) -> None:
+    results = [result(("a", "b"), (2.0, 1.0), k) for k in range(3)]
+    results.append(result(("b", "a"), (2.0, 1.0), 3))
+    for s in compute_leaderboard(results, bootstrap=bootstrap):
+        if bootstrap:
+            assert s.ci_low is not None and s.ci_high is not None
+            assert s.ci_low <= s.rating <= s.ci_high
+            assert s.ci_low < s.ci_high  # a real interval, from 3 wins to 1
+        else:
+            assert (s.ci_low, s.ci_high) == (None, None)
+            assert (s.to_dict()["ci_low"], s.to_dict()["ci_high"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("payoffs", "means"),
+    [
+        # Each agent's mean of payoffs near the largest float: no partial sum may overflow.
+        ([(1e308, 1e308), (1e308, 1e308)], {"a": 1e308, "b": 1e308}),
+        ([(1e308, -1e308), (1e308, 1e308)], {"a": 1e308, "b": 0.0}),
+        ([(1.7e308, 1.7e308), (1.7e308, 1.5e308)], {"a": 1.7e308, "b": 1.6e308}),
+        ([(-1.7e308, 0.0), (-1.7e308, 0.0)], {"a": -1.7e308, "b": 0.0}),
+        # Ordinary payoffs: the scaling by a power of two changes nothing.
+        ([(3.0, 0.1), (0.2, 5.0)], {"a": 1.6, "b": 2.55}),
+    ],
+)
+def test_mean_payoffs_do_not_overflow(
+    payoffs: list[tuple[float, float]], means: dict[str, float]
+) -> None:
+    results = [result(("a", "b"), pair, k) for k, pair in enumerate(payoffs)]
+    rows = {s.agent: s for s in compute_leaderboard(results, bootstrap=0)}
+    for agent, mean in means.items():
+        # Two float additions and a division: a few units in the last place.
+        assert rows[agent].mean_payoff == pytest.approx(mean, rel=1e-15, abs=1e-300)
+        assert json.loads(json.dumps(rows[agent].to_dict(), allow_nan=False))
+
+
+def test_ordinary_means_are_bit_for_bit_the_plain_sums() -> None:
+    rng = np.random.default_rng(4)
+    payoffs = rng.normal(size=(200, 2)) * 1000
+    results = [result(("a", "b"), (float(x), float(y)), k) for k, (x, y) in enumerate(payoffs)]
+    rows = {s.agent: s for s in compute_leaderboard(results, bootstrap=0)}
+    plain = {"a": 0.0, "b": 0.0}
+    for x, y in payoffs:
+        plain["a"] += float(x)
+        plain["b"] += float(y)
+    # Exact: dividing by a power of two is exact, so the scaled sums round as the plain ones.
+    assert rows["a"].mean_payoff == plain["a"] / 200
+    assert rows["b"].mean_payoff == plain["b"] / 200
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_non_finite_numbers_become_null(value: float) -> None:
+    (row,) = [s for s in compute_leaderboard([result(("a", "b"), (value, 1.0))]) if s.agent == "a"]
+    data = row.to_dict()
+    assert data["mean_payoff"] is None
+    json.dumps(data, allow_nan=False)  # raises on a non-finite number

@@ -1,0 +1,229 @@
+"""Which stored tournaments a leaderboard ranks, and the leaderboard of them.
+
+A leaderboard ranks one tournament unless asked for more: without names, the only tournament
+of the database, or the most recent one (and it says which). Tournaments pool only when they
+play the same game with the same settings (``rounds``, ``variant``, ...): mean payoffs of a
+200-round and a 10-round game, or ratings of two rule sets, do not belong in one table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from arena.errors import ArenaError
+from arena.leaderboards.standings import Standing, compute_leaderboard
+
+if TYPE_CHECKING:
+    from arena.store import AgentUsage, Store, TournamentRow
+
+
+class LeaderboardError(ArenaError):
+    """The stored tournaments asked for cannot be ranked together, or hold nothing to rank."""
+
+
+@dataclass(frozen=True)
+class Board:
+    """A leaderboard: its standings and what they rank.
+
+    ``rows()`` is the JSON form (``arena leaderboard show --json`` and ``leaderboard.json``):
+    each standing's ``to_dict()`` with the ``game`` and the ``tournaments`` it ranks.
+    """
+
+    standings: tuple[Standing, ...]
+    game: str
+    tournaments: tuple[str, ...]
+    settings: Mapping[str, Any] = field(default_factory=dict)  # the game's stated parameters
+    matches: int = 0
+    bootstrap: int = 1000
+    seed: int = 0
+    database: str = ""  # the database file's name
+
+    @property
+    def title(self) -> str:
+        """``Leaderboard: quickstart`` (tournament names joined by commas)."""
+        return self.heading()
+
+    @property
+    def game_text(self) -> str:
+        """``matrix/prisoners-dilemma-v0 (rounds 200)``: the game and its stated settings."""
+        return self.game_with()
+
+    @property
+    def subtitle(self) -> str:
+        """What was ranked and how: game, tournaments, matches, bootstrap and database."""
+        return self.summary()
+
+    def heading(self, escape: Callable[[str], str] = str) -> str:
+        """The title, with ``escape`` applied to the user text in it (tournament names)."""
+        return f"Leaderboard: {', '.join(map(escape, self.tournaments))}"
+
+    def game_with(self, escape: Callable[[str], str] = str) -> str:
+        """The game and its settings, with ``escape`` applied to the game id and the values."""
+        settings = ", ".join(
+            f"{key} {escape(str(value))}" for key, value in sorted(self.settings.items())
+        )
+        return f"{escape(self.game)} ({settings})" if settings else escape(self.game)
+
+    def summary(self, escape: Callable[[str], str] = str) -> str:
+        """The subtitle, with ``escape`` applied to the user text in it."""
+        kind = "tournament" if len(self.tournaments) == 1 else "tournaments"
+        intervals = (
+            f"95% intervals from {self.bootstrap} bootstrap rounds, seed {self.seed}"
+            if self.bootstrap > 0
+            else "no intervals (no bootstrap rounds)"
+        )
+        parts = [
+            self.game_with(escape),
+            f"{kind} {', '.join(map(escape, self.tournaments))}",
+            f"{self.matches} matches",
+            intervals,
+        ]
+        if self.database:
+            parts.append(escape(self.database))
+        return " · ".join(parts)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The JSON rows, best first; strict JSON (non-finite numbers are ``None``)."""
+        ranked = {"game": self.game, "tournaments": list(self.tournaments)}
+        return [{**s.to_dict(), **ranked} for s in self.standings]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Tournaments to rank, oldest first, and why these when none were named (else ``""``)."""
+
+    tournaments: tuple[TournamentRow, ...]
+    note: str = ""
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(repr(name) for name in names)
+
+
+def game_settings(tournament: TournamentRow) -> dict[str, Any]:
+    """The game parameters the tournament's file stated (``{}`` when none are stored)."""
+    game = tournament.config.get("game")
+    if not isinstance(game, dict):
+        return {}
+    return {key: value for key, value in game.items() if key != "id"}
+
+
+def select_tournaments(
+    store: Store, names: Sequence[str] = (), *, every: bool = False
+) -> Selection:
+    """The stored tournaments called ``names``; all of them with ``every``; else the latest.
+
+    Raises ``LeaderboardError`` for an unknown name, an empty database, and tournaments that
+    do not pool (different games, or one game with different settings).
+    """
+    stored = store.tournaments()  # oldest first
+    if not stored:
+        raise LeaderboardError(f"{store.path}: no tournaments stored, nothing to rank")
+    by_name = {t.name: t for t in stored}
+    note = ""
+    if every:
+        chosen = stored
+    elif names:
+        unknown = [name for name in dict.fromkeys(names) if name not in by_name]
+        if unknown:
+            raise LeaderboardError(
+                f"{store.path}: no tournament {_quoted(unknown)} (stored: {', '.join(by_name)})"
+            )
+        wanted = set(names)
+        chosen = [t for t in stored if t.name in wanted]
+    else:
+        chosen = [stored[-1]]
+        if len(stored) == 1:
+            note = f"ranking tournament {stored[-1].name!r}, the only one in {store.path.name}"
+        else:
+            others = _quoted(t.name for t in stored[:-1])
+            note = (
+                f"ranking tournament {stored[-1].name!r}, the most recent of {len(stored)} in "
+                f"{store.path.name} (also: {others}); choose with --tournament"
+            )
+    _check_poolable(chosen)
+    return Selection(tuple(chosen), note)
+
+
+def _check_poolable(tournaments: Sequence[TournamentRow]) -> None:
+    games: dict[str, list[str]] = {}
+    for t in tournaments:
+        games.setdefault(t.game_id, []).append(t.name)
+    if len(games) > 1:
+        listed = "; ".join(
+            f"{_quoted(names)} {'plays' if len(names) == 1 else 'play'} {game}"
+            for game, names in games.items()
+        )
+        raise LeaderboardError(
+            f"tournaments of different games do not pool ({listed}); "
+            "name the tournaments of one game with --tournament"
+        )
+    first = tournaments[0]
+    for t in tournaments[1:]:
+        a, b = game_settings(first), game_settings(t)
+        if a != b:
+            differ = ", ".join(
+                f"{key} {a.get(key, '(default)')} vs {b.get(key, '(default)')}"
+                for key in sorted(a.keys() | b.keys())
+                if a.get(key) != b.get(key)
+            )
+            raise LeaderboardError(
+                f"tournaments {first.name!r} and {t.name!r} play {first.game_id} with different "
+                f"settings ({differ}): their payoffs do not pool"
+            )
+
+
+def _merged_usage(parts: Iterable[Mapping[str, AgentUsage]]) -> dict[str, AgentUsage]:
+    """Each agent's LLM usage summed over several tournaments."""
+    from arena.store import AgentUsage
+
+    merged: dict[str, AgentUsage] = {}
+    for usage in parts:
+        for agent, u in usage.items():
+            if agent not in merged:
+                merged[agent] = u
+                continue
+            m = merged[agent]
+            faults = dict(m.fault_turns)
+            for joined, turns in u.fault_turns.items():
+                faults[joined] = faults.get(joined, 0) + turns
+            costs = [c for c in (m.cost, u.cost) if c is not None]
+            merged[agent] = AgentUsage(
+                agent,
+                turns=m.turns + u.turns,
+                tokens_in=m.tokens_in + u.tokens_in,
+                tokens_out=m.tokens_out + u.tokens_out,
+                tokens_cached=m.tokens_cached + u.tokens_cached,
+                cost=sum(costs) if costs else None,
+                fault_turns=dict(sorted(faults.items())),
+            )
+    return merged
+
+
+def load_board(
+    store: Store, selection: Selection, *, seed: int = 0, bootstrap: int = 1000
+) -> Board:
+    """The leaderboard of the selected tournaments, their matches in tournament then match order.
+
+    Raises ``LeaderboardError`` when they hold no stored match.
+    """
+    tournaments = selection.tournaments
+    names = tuple(t.name for t in tournaments)
+    results = [result for name in names for result in store.results(name)]
+    if not results:
+        which = f"tournament {names[0]!r} has" if len(names) == 1 else f"{_quoted(names)} have"
+        raise LeaderboardError(f"{which} no stored matches: nothing to rank")
+    usage = _merged_usage(store.usage(name) for name in names)
+    standings = compute_leaderboard(results, seed=seed, bootstrap=bootstrap, usage=usage)
+    return Board(
+        standings=tuple(standings),
+        game=tournaments[0].game_id,
+        tournaments=names,
+        settings=game_settings(tournaments[0]),
+        matches=len(results),
+        bootstrap=bootstrap,
+        seed=seed,
+        database=store.path.name,
+    )
