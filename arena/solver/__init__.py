@@ -10,6 +10,12 @@ they play ``i`` and ``j``; an N-player game is one array of shape ``(N, a_1, ...
 ``payoffs[p][s]`` player ``p``'s payoff at the pure profile ``s`` (so ``np.stack([A, B])``).
 Kernels index each player's payoffs own action first; the public functions convert.
 
+Tolerances are relative, so every function is scale invariant: multiplying a player's payoffs
+by any positive factor (from subnormal numbers up to about ``1e308``) gives the same equilibria,
+supports and best responses, and multiplies values and regrets by the factor. Payoffs are
+brought to unit scale by exact powers of two before any comparison; each module's docstring
+says what its tolerances are relative to.
+
 A kernel calls only kernels of its own module: Numba's cache checks the file of the function
 it loads, not the files of the kernels compiled into it, so a change there would go unseen.
 

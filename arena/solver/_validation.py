@@ -13,6 +13,15 @@ plays ``i`` and the column player ``j``. An N-player game is one array ``payoffs
 ``(s_1, ..., s_N)``, so ``np.stack([A, B])`` is the N-player form of ``(A, B)``. Kernels that
 want each player's payoffs indexed by the player's own action first get ``B.T`` from the
 public function; nothing else converts.
+
+Scale
+-----
+Every threshold in the solver is relative: a function that compares payoffs first brings each
+player's payoffs to unit scale with :func:`unit_scale` (or an equivalent step in its kernel),
+multiplying them by the power of two that puts the largest absolute payoff in ``[1/2, 1)``.
+That is exact, subnormal payoffs included, so multiplying a player's payoffs by a positive
+factor gives the same equilibria and supports and scales values and regrets by that factor,
+up to rounding (bit for bit for powers of two).
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ __all__ = [
     "check_int",
     "check_real",
     "check_tolerance",
+    "unit_scale",
 ]
 
 ArrayLike = npt.ArrayLike
@@ -55,7 +65,10 @@ def _as_float_array(value: Any, name: str, check_finite: bool = True) -> np.ndar
             raise TypeError(f"{name} must hold real numbers, not {array.dtype} values")
         result = np.ascontiguousarray(array, dtype=np.float64)
     # A sum is finite when every term is (one pass, no temporary); only then look closer.
-    if check_finite and not math.isfinite(result.sum()) and not np.isfinite(result).all():
+    if check_finite:
+        with np.errstate(over="ignore"):  # a sum of finite payoffs near 1e308 may overflow
+            total = result.sum()
+    if check_finite and not math.isfinite(total) and not np.isfinite(result).all():
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(result))[0])
         raise ValueError(f"{name} must be finite; entry {where} is {result[where]}")
     return result
@@ -184,3 +197,25 @@ def check_real(
 def check_tolerance(tol: Any) -> float:
     """Return a tolerance: a real number in ``[0, 1)``."""
     return check_real("tol", tol, 0.0, 1.0, high_open=True)
+
+
+def unit_scale(values: np.ndarray, leading: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scale each block of ``values`` by the power of two that brings its largest absolute
+    entry into ``[1/2, 1)``; blocks are indexed by the first ``leading`` axes (players, or
+    games and players; ``leading=0`` scales the whole array).
+
+    Returns ``(scaled, exponents, largest)``: ``values == np.ldexp(scaled, exponents)`` for
+    each block (exactly: scaling by a power of two does not round, subnormal entries
+    included, except entries ``2**1022`` times smaller than their block's largest, far below
+    any tolerance), and ``largest`` the largest absolute scaled entry of each block (0 for an
+    all-zero block, whose exponent is 0). ``exponents`` and ``largest`` have the shape
+    ``values.shape[:leading]``; ``np.ldexp(result, exponents)`` scales a result back.
+    """
+    magnitude = np.abs(values).reshape((*values.shape[:leading], -1)).max(axis=-1, initial=0.0)
+    exponents = np.frexp(magnitude)[1]
+    shape = exponents.shape + (1,) * (values.ndim - leading)
+    return (
+        np.ldexp(values, -exponents.reshape(shape)),
+        exponents,
+        np.ldexp(magnitude, -exponents),
+    )

@@ -11,6 +11,11 @@ seller haggling over a price, alternating offers, multi-issue splits):
 
 A bargain that cannot make both sides better off is a result, not an error: a buyer whose
 value is below the seller's cost simply does not trade (``agreement`` is False).
+
+Scale: both solutions are invariant to rescaling utilities. The Nash solution is computed with
+each player's utilities brought to unit scale by an exact power of two, so its hull is found
+without overflow or underflow from subnormal utilities up to ``1e308``; Rubinstein's split is
+linear in the pie, the impasse point and the outside options.
 """
 
 from __future__ import annotations
@@ -22,7 +27,13 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from arena.solver._validation import _as_float_array, as_payoff_matrix, check_int, check_real
+from arena.solver._validation import (
+    _as_float_array,
+    as_payoff_matrix,
+    check_int,
+    check_real,
+    unit_scale,
+)
 from arena.solver.results import readonly
 
 __all__ = ["BargainingSolution", "RubinsteinSplit", "nash_bargaining_solution", "rubinstein_split"]
@@ -316,12 +327,19 @@ def nash_bargaining_solution(
     d = _as_pair(disagreement, "disagreement")
     a = check_real("power", power, 0.0, 1.0)
 
-    order = np.lexsort((points[:, 1], points[:, 0]))
-    ordered = np.ascontiguousarray(points[order])
+    # Each player's utilities at unit scale (an exact power of two each; the solution is
+    # invariant to such maps), so that the hull's cross products neither overflow nor
+    # underflow whatever the utilities' scale.
+    unit, exponents, _ = unit_scale(np.vstack([points, d]).T)
+    unit_points, unit_d = unit[:, :-1].T, unit[:, -1]
+    order = np.lexsort((unit_points[:, 1], unit_points[:, 0]))
+    ordered = np.ascontiguousarray(unit_points[order])
     hull = np.empty(ordered.shape[0], dtype=np.int64)
-    utilities = np.empty(2)
+    unit_utilities = np.empty(2)
     sorted_weights = np.empty(ordered.shape[0])
-    status = _nash_on_hull(ordered, float(d[0]), float(d[1]), a, hull, utilities, sorted_weights)
+    status = _nash_on_hull(
+        ordered, float(unit_d[0]), float(unit_d[1]), a, hull, unit_utilities, sorted_weights
+    )
     if status != _AGREEMENT:
         return BargainingSolution(
             utilities=readonly(d.copy()),
@@ -333,8 +351,8 @@ def nash_bargaining_solution(
     weights = np.empty(points.shape[0])
     weights[order] = sorted_weights
     return BargainingSolution(
-        utilities=readonly(utilities),
-        gains=readonly(utilities - d),
+        utilities=readonly(np.ldexp(unit_utilities, exponents)),
+        gains=readonly(np.ldexp(unit_utilities - unit_d, exponents)),
         weights=readonly(weights),
         agreement=True,
         power=a,

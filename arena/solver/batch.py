@@ -7,10 +7,17 @@ equilibria of game ``g`` are rows ``offsets[g]`` to ``offsets[g + 1]``.
 
 Payoff orientation: stacks ``A`` and ``B`` of shape ``(K, m, n)``, ``A[g]`` and ``B[g]`` the
 row and column player's payoffs in game ``g``.
+
+Tolerance model: game by game and player by player, as in the one-game functions. Each
+player's payoffs in each game are scaled by the power of two that brings the largest absolute
+one into ``[1/2, 1)`` (exact), and tolerances are relative to that largest payoff; so scaling
+one game's payoffs by a positive factor changes nothing else in the stack and gives that game
+the same equilibria, supports and best responses, its regrets scaled by the factor.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from math import comb
 
@@ -210,9 +217,76 @@ def pure_equilibria_batch(payoffs: npt.ArrayLike, *, tol: float = 1e-12) -> np.n
             "payoffs must have shape (K, N, a_1, ..., a_N): a stack of N-player games with one "
             f"action axis per player, got shape {games.shape}"
         )
-    scale = np.maximum(1.0, np.abs(games).reshape(games.shape[0], -1).max(axis=1, initial=0.0))
-    tolerance = check_tolerance(tol) * scale.reshape((-1,) + (1,) * (games.ndim - 2))
-    return pure_equilibrium_mask(games, tolerance, first_player_axis=1)
+    return pure_equilibrium_mask(games, check_tolerance(tol), first_player_axis=1)
+
+
+_SPLIT = 1000  # powers of two beyond 2**±1000 are applied in two steps (see _unit_factors)
+_TINY = 2.0**-1000  # payoffs within these need no scaling (see _respond)
+_HUGE = 2.0**1000
+
+
+@njit(cache=True)
+def _unit_factors(largest: float) -> tuple[float, float]:
+    """Two powers of two, each a normal number, whose product ``2**-e`` brings ``largest >= 0``
+    into ``[1/2, 1)`` (1 and 1 for 0); ``x * first * second`` is exact for every ``x`` it does
+    not make subnormal. One ``frexp`` and a division: ``mantissa / largest`` is exactly
+    ``2**-e``, the common significand dividing out; only beyond ``2**±1000`` is ``2**-e`` split
+    in two (as a double it would overflow, or be subnormal)."""
+    if largest == 0.0:
+        return 1.0, 1.0
+    mantissa, exponent = math.frexp(largest)
+    if -_SPLIT <= exponent <= _SPLIT:
+        return mantissa / largest, 1.0
+    part = min(max(-exponent, -_SPLIT), _SPLIT)
+    return math.ldexp(1.0, part), math.ldexp(1.0, -exponent - part)
+
+
+@njit(cache=True, inline="always")
+def _respond(
+    P: np.ndarray,
+    own: np.ndarray,
+    other: np.ndarray,
+    tol: float,
+    values: np.ndarray,
+    best: np.ndarray,
+) -> float:
+    """One player's action values against ``other`` into ``values``, which are best responses
+    (within ``tol`` times the player's largest absolute payoff) into ``best``; returns the
+    regret of ``own``. ``P`` holds the player's payoffs, own action first.
+
+    Computed in payoff units, which round exactly as unit-scale payoffs would (the two are a
+    power of two apart), unless the largest payoff is beyond ``2**±1000``, where products and
+    sums could overflow or lose digits to underflow: then at unit scale, scaled back.
+    """
+    rows, cols = P.shape
+    largest = 0.0
+    for a in range(rows):
+        total = 0.0
+        for b in range(cols):
+            largest = max(largest, abs(P[a, b]))
+            total += P[a, b] * other[b]
+        values[a] = total
+    first, second = 1.0, 1.0
+    if largest > 0.0 and not _TINY <= largest <= _HUGE:
+        first, second = _unit_factors(largest)
+        for a in range(rows):
+            total = 0.0
+            for b in range(cols):
+                total += P[a, b] * first * other[b]
+            values[a] = total * second
+        largest = largest * first * second  # left to right: neither factor overflows
+    top = values.max()
+    played = 0.0
+    for a in range(rows):
+        best[a] = values[a] >= top - tol * largest
+        played += values[a] * own[a]
+    regret = max(top - played, 0.0)
+    if second != 1.0 or first != 1.0:  # back to payoff units (exact, or overflowing to inf)
+        back_first, back_second = 1.0 / first, 1.0 / second
+        for a in range(rows):
+            values[a] = values[a] * back_first * back_second
+        regret = regret * back_first * back_second
+    return regret
 
 
 @njit(cache=True)
@@ -229,35 +303,10 @@ def _best_responses(
     row_regret: np.ndarray,
     col_regret: np.ndarray,
 ) -> None:
-    n_games, m, n = A.shape
+    n_games = A.shape[0]
     for g in range(n_games):
-        scale = 1.0  # the tolerance is relative to the game's largest absolute payoff
-        for i in range(m):
-            for j in range(n):
-                scale = max(scale, abs(A[g, i, j]), abs(B[g, i, j]))
-        payoff_tol = tol * scale
-        for i in range(m):
-            total = 0.0
-            for j in range(n):
-                total += A[g, i, j] * y[g, j]
-            row_values[g, i] = total
-        for j in range(n):
-            total = 0.0
-            for i in range(m):
-                total += B[g, i, j] * x[g, i]
-            col_values[g, j] = total
-        best = row_values[g].max()
-        played = 0.0
-        for i in range(m):
-            row_best[g, i] = row_values[g, i] >= best - payoff_tol
-            played += row_values[g, i] * x[g, i]
-        row_regret[g] = max(best - played, 0.0)
-        best = col_values[g].max()
-        played = 0.0
-        for j in range(n):
-            col_best[g, j] = col_values[g, j] >= best - payoff_tol
-            played += col_values[g, j] * y[g, j]
-        col_regret[g] = max(best - played, 0.0)
+        row_regret[g] = _respond(A[g], x[g], y[g], tol, row_values[g], row_best[g])
+        col_regret[g] = _respond(B[g].T, y[g], x[g], tol, col_values[g], col_best[g])
 
 
 def best_responses_batch(
@@ -277,8 +326,8 @@ def best_responses_batch(
     row, col : array_like, shapes (K, m) and (K, n)
         Each game's row and column strategy (probability vectors).
     tol : float, default 1e-9
-        Actions within ``tol`` (relative to the game's largest absolute payoff, at least 1) of
-        the best count as best responses.
+        Actions within ``tol`` (relative to the player's largest absolute payoff in that game)
+        of the best count as best responses.
 
     Returns
     -------

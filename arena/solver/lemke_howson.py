@@ -24,10 +24,17 @@ The kernel keeps each tableau in dictionary form, only the nonbasic columns stor
 arithmetic of QuantEcon's full tableau), column by column so that the ratio test and each
 pivot update run over contiguous memory and vectorise. The lexicographic tie-breaking
 columns of the initial basis are read from the same dictionary.
+
+Tolerance model: scale invariant. The map to ``[1, 2]`` makes every tolerance relative to the
+player's payoff range, so multiplying a player's payoffs by any positive factor (or adding a
+constant) gives the same answer up to rounding. The payoffs are scaled by a power of two before
+that map (exact, subnormal payoffs included), so that the range neither overflows for payoffs
+near ``1e308`` nor has an infinite reciprocal for subnormal ones.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +50,7 @@ _CONVERGED = 0
 _PIVOT_CAP = 1
 _NO_PIVOT = 2  # no positive entry in the entering column: lost to rounding, never in theory
 _NOT_FINITE = 3
+_SPLIT = 1000  # powers of two beyond 2**±1000 are applied in two steps (see _unit_factors)
 
 
 @dataclass(frozen=True, eq=False)
@@ -215,9 +223,30 @@ def _integer(name: str, value: object, low: int, high: int | None) -> int:
 
 
 @njit(cache=True)
+def _unit_factors(largest: float) -> tuple[float, float]:
+    """Two powers of two, each a normal number, whose product ``2**-e`` brings ``largest >= 0``
+    into ``[1/2, 1)`` (1 and 1 for 0); ``x * first * second`` is exact for every ``x`` it does
+    not make subnormal. One ``frexp`` and a division: ``mantissa / largest`` is exactly
+    ``2**-e``, the common significand dividing out; only beyond ``2**±1000`` is ``2**-e`` split
+    in two (as a double it would overflow, or be subnormal)."""
+    if largest == 0.0:
+        return 1.0, 1.0
+    mantissa, exponent = math.frexp(largest)
+    if -_SPLIT <= exponent <= _SPLIT:
+        return mantissa / largest, 1.0
+    part = min(max(-exponent, -_SPLIT), _SPLIT)
+    return math.ldexp(1.0, part), math.ldexp(1.0, -exponent - part)
+
+
+@njit(cache=True)
 def _normalise_payoffs(payoffs: np.ndarray, out: np.ndarray, transpose: bool) -> bool:
     """Write ``1 + (payoffs - min) / (max - min)`` into ``out`` (all ones if constant),
-    transposed if asked. Returns False, writing nothing, if an entry is not finite."""
+    transposed if asked. Returns False, writing nothing, if an entry is not finite.
+
+    The payoffs are first scaled by the power of two that brings the largest absolute one
+    into ``[1/2, 1)``, which is exact: ``max - min`` then neither overflows (payoffs near
+    ``1e308`` of both signs) nor has a reciprocal that does (subnormal payoffs).
+    """
     rows, cols = payoffs.shape
     low = payoffs[0, 0]
     high = payoffs[0, 0]
@@ -230,10 +259,13 @@ def _normalise_payoffs(payoffs: np.ndarray, out: np.ndarray, transpose: bool) ->
             high = max(high, value)
     if not finite:
         return False
+    first, second = _unit_factors(max(abs(low), abs(high)))
+    low = low * first * second
+    high = high * first * second
     scale = 0.0 if high == low else 1.0 / (high - low)
     for i in range(rows):
         for j in range(cols):
-            value = 1.0 + (payoffs[i, j] - low) * scale
+            value = 1.0 + (payoffs[i, j] * first * second - low) * scale
             if transpose:
                 out[j, i] = value
             else:

@@ -41,7 +41,9 @@ Method, exact up to rounding:
    (``M_{iS} p_S \le 0``), in NumPy, from the average of the equilibria step 1 found, until
    the squared Newton decrement is below ``1e-24`` or the step is lost in rounding.
 
-Resolution: payoffs are compared in double precision after scaling ``M`` to ``max |M| = 1``.
+Resolution (the tolerance model): payoffs are compared in double precision after scaling ``M``
+to ``max |M| = 1``, so multiplying the results by a positive factor leaves the strategy as it
+was and multiplies the ratings by the factor, to rounding.
 Margins below about ``1e-11`` count as ties (the resolution of
 :func:`arena.solver.zero_sum_value`) and an agent that equilibria weigh below ``1e-9`` counts
 as unplayed; results whose entries span more than about eight orders of magnitude reach these
@@ -133,7 +135,7 @@ def _meta_game(matrix: npt.ArrayLike, kind: str, clip: float, tol: float) -> np.
         clipped = np.clip(values, clip, 1.0 - clip)
         logits = np.log(clipped) - np.log1p(-clipped)
         return 0.5 * (logits - logits.T)  # exactly antisymmetric
-    skew = np.abs(values + values.T) > tol * max(1.0, float(np.abs(values).max()))
+    skew = np.abs(values + values.T) > tol * float(np.abs(values).max())
     if skew.any():
         i, j = (int(k) for k in np.argwhere(skew)[0])
         raise ValueError(

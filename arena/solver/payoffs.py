@@ -4,6 +4,13 @@ These are the measurements the arena takes of play: what each player expected to
 a best response would have earned instead (regret), and how far a profile is from a Nash
 equilibrium (NashConv, the sum of the players' regrets; exploitability, its mean). They are
 vectorised NumPy contractions: one ``tensordot`` per opponent, no Python loop over profiles.
+
+Tolerance model: scale invariant. Each player's payoffs are brought to unit scale by an exact
+power of two (:func:`arena.solver._validation.unit_scale`) before anything is computed, and the
+results in payoff units are scaled back; a tolerance is relative to the player's own largest
+absolute payoff. Multiplying a player's payoffs by a positive factor therefore leaves best
+responses and ``is_nash`` as they were and multiplies that player's payoffs and regret by it
+(to rounding), from subnormal payoffs up to ``1e308``.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from arena.solver._validation import (
     as_normal_form,
     check_int,
     check_tolerance,
+    unit_scale,
 )
 
 __all__ = [
@@ -71,6 +79,23 @@ def _action_values(game: np.ndarray, strategies: list[np.ndarray]) -> list[np.nd
     return values
 
 
+def _unit_values(
+    payoffs: npt.ArrayLike, profile: Profile
+) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray, np.ndarray]:
+    """The profile's strategies, each player's action values at unit scale, the exponents
+    that scale them back and each player's largest absolute payoff at unit scale."""
+    game = as_normal_form(payoffs)
+    strategies = _as_profile(game, profile)
+    unit, exponents, largest = unit_scale(game)
+    return strategies, _action_values(unit, strategies), exponents, largest
+
+
+def _unit_regrets(strategies: list[np.ndarray], values: list[np.ndarray]) -> np.ndarray:
+    """Each player's regret at unit scale (nonnegative)."""
+    gaps = [value.max() - value @ strategy for strategy, value in zip(strategies, values)]
+    return np.maximum(np.array(gaps), 0.0)
+
+
 def action_values(payoffs: npt.ArrayLike, profile: Profile) -> list[np.ndarray]:
     """Each player's payoff from each of their pure actions against the others' strategies.
 
@@ -94,8 +119,8 @@ def action_values(payoffs: npt.ArrayLike, profile: Profile) -> list[np.ndarray]:
     >>> [v.tolist() for v in values]
     [[1.5, 3.0], [3.0, 5.0]]
     """
-    game = as_normal_form(payoffs)
-    return _action_values(game, _as_profile(game, profile))
+    _, values, exponents, _ = _unit_values(payoffs, profile)
+    return [np.ldexp(value, exponent) for value, exponent in zip(values, exponents)]
 
 
 def expected_payoffs(payoffs: npt.ArrayLike, profile: Profile) -> np.ndarray:
@@ -120,10 +145,8 @@ def expected_payoffs(payoffs: npt.ArrayLike, profile: Profile) -> np.ndarray:
     >>> expected_payoffs((A, -A), [[0.5, 0.5], [0.5, 0.5]]).tolist()
     [0.0, 0.0]
     """
-    game = as_normal_form(payoffs)
-    strategies = _as_profile(game, profile)
-    values = _action_values(game, strategies)
-    return np.array([values[p] @ strategies[p] for p in range(game.shape[0])])
+    strategies, values, exponents, _ = _unit_values(payoffs, profile)
+    return np.ldexp([value @ strategy for value, strategy in zip(values, strategies)], exponents)
 
 
 def best_responses(
@@ -138,8 +161,8 @@ def best_responses(
     profile : sequence of N strategies
         Probability vectors, or ints for pure actions; a player's own entry is ignored.
     tol : float, default 1e-9
-        Actions within ``tol`` (relative to the largest absolute payoff, at least 1) of the
-        best are best responses too.
+        Actions within ``tol`` (relative to the player's largest absolute payoff) of the best
+        are best responses too.
 
     Returns
     -------
@@ -152,10 +175,12 @@ def best_responses(
     >>> [b.tolist() for b in best_responses((A, np.transpose(A)), [0, 0])]
     [[1], [1]]
     """
-    game = as_normal_form(payoffs)
-    tolerance = check_tolerance(tol) * max(1.0, float(np.abs(game).max()))
-    values = _action_values(game, _as_profile(game, profile))
-    return [np.flatnonzero(value >= value.max() - tolerance) for value in values]
+    tolerance = check_tolerance(tol)
+    _, values, _, largest = _unit_values(payoffs, profile)
+    return [
+        np.flatnonzero(value >= value.max() - tolerance * scale)
+        for value, scale in zip(values, largest)
+    ]
 
 
 def regret(payoffs: npt.ArrayLike, profile: Profile) -> np.ndarray:
@@ -185,11 +210,8 @@ def regret(payoffs: npt.ArrayLike, profile: Profile) -> np.ndarray:
     >>> regret((A, np.transpose(A)), [0, 0]).tolist()
     [2.0, 2.0]
     """
-    game = as_normal_form(payoffs)
-    strategies = _as_profile(game, profile)
-    values = _action_values(game, strategies)
-    gaps = [values[p].max() - values[p] @ strategies[p] for p in range(game.shape[0])]
-    return np.maximum(np.array(gaps), 0.0)
+    strategies, values, exponents, _ = _unit_values(payoffs, profile)
+    return np.ldexp(_unit_regrets(strategies, values), exponents)
 
 
 def nash_conv(payoffs: npt.ArrayLike, profile: Profile) -> float:
@@ -232,7 +254,7 @@ def exploitability(payoffs: npt.ArrayLike, profile: Profile) -> float:
 def is_nash(payoffs: npt.ArrayLike, profile: Profile, *, tol: float = 1e-8) -> bool:
     """Whether no player can gain more than ``tol`` by deviating from the profile.
 
-    ``tol`` is relative to the largest absolute payoff (at least 1).
+    ``tol`` is relative to each player's largest absolute payoff.
 
     Examples
     --------
@@ -240,9 +262,9 @@ def is_nash(payoffs: npt.ArrayLike, profile: Profile, *, tol: float = 1e-8) -> b
     >>> is_nash((A, np.transpose(A)), [1, 1]), is_nash((A, np.transpose(A)), [0, 0])
     (True, False)
     """
-    game = as_normal_form(payoffs)
-    tolerance = check_tolerance(tol) * max(1.0, float(np.abs(game).max()))
-    return bool(regret(game, profile).max() <= tolerance)
+    tolerance = check_tolerance(tol)
+    strategies, values, _, largest = _unit_values(payoffs, profile)
+    return bool(np.all(_unit_regrets(strategies, values) <= tolerance * largest))
 
 
 def empirical_strategy(actions: npt.ArrayLike, n_actions: int) -> np.ndarray:

@@ -3,6 +3,10 @@
 A pure profile is an equilibrium when every player's action is a best response to the
 others' actions. For each player, one maximum along their own action axis marks the
 profiles where that player cannot gain; the equilibria are the profiles marked for all.
+
+Tolerance model: a deviation must gain more than ``tol`` times the deviating player's largest
+absolute payoff, so multiplying a player's payoffs by any positive factor changes nothing
+(rounding is monotonic: it keeps every tie a tie and every strict order strict or tied).
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ __all__ = ["pure_equilibria", "pure_equilibrium_mask"]
 
 
 def pure_equilibrium_mask(game: np.ndarray, tol: float, first_player_axis: int = 0) -> np.ndarray:
-    """Boolean mask over profiles: True where no player gains more than ``tol`` by deviating.
+    """Boolean mask over profiles: True where no player gains by deviating, up to ``tol``
+    times the player's largest absolute payoff (in that game).
 
     ``game`` has the players' axis at ``first_player_axis`` followed by one action axis per
     player (leading axes before it, if any, index a stack of games).
@@ -26,8 +31,9 @@ def pure_equilibrium_mask(game: np.ndarray, tol: float, first_player_axis: int =
     mask = np.ones(game.shape[:lead] + game.shape[lead + 1 :], dtype=bool)
     for player in range(n_players):
         payoff = np.take(game, player, axis=lead)
-        axis = lead + player
-        mask &= payoff >= payoff.max(axis=axis, keepdims=True) - tol
+        axes = tuple(range(lead, payoff.ndim))
+        tolerance = tol * np.abs(payoff).max(axis=axes, keepdims=True, initial=0.0)
+        mask &= payoff >= payoff.max(axis=lead + player, keepdims=True) - tolerance
     return mask
 
 
@@ -40,8 +46,8 @@ def pure_equilibria(payoffs: npt.ArrayLike, *, tol: float = 1e-12) -> np.ndarray
         ``payoffs[p][s]`` is player ``p``'s payoff at the pure profile ``s``; ``(A, B)`` for
         a bimatrix game.
     tol : float, default 1e-12
-        A deviation must gain more than ``tol`` (relative to the largest absolute payoff, at
-        least 1) to break an equilibrium, so ties count as best responses.
+        A deviation must gain more than ``tol`` (relative to the deviating player's largest
+        absolute payoff) to break an equilibrium, so ties count as best responses.
 
     Returns
     -------
@@ -68,5 +74,4 @@ def pure_equilibria(payoffs: npt.ArrayLike, *, tol: float = 1e-12) -> np.ndarray
     [[0, 0, 0], [1, 1, 1]]
     """
     game = as_normal_form(payoffs)
-    tolerance = check_tolerance(tol) * max(1.0, float(np.abs(game).max()))
-    return np.argwhere(pure_equilibrium_mask(game, tolerance))
+    return np.argwhere(pure_equilibrium_mask(game, check_tolerance(tol)))

@@ -14,6 +14,14 @@ cannot list; the result then carries ``degenerate=True`` and lists what was foun
 is exact: every mix the enumeration solves for is checked for an extra best response, and
 every such strategy shows up among them (see ``_support_enumeration``).
 
+Tolerance model: scale invariant. Each player's payoffs are first multiplied by a power of two
+that brings the largest absolute payoff into ``[1/2, 1)``; that is exact (no rounding, subnormal
+payoffs included), so multiplying a player's payoffs by ``2**k`` changes no bit of the answer and
+any other positive factor changes it only by rounding. A payoff comparison (best response, tie)
+then allows ``tol`` times the player's largest absolute payoff, a probability must exceed
+``tol`` to be in a support, and a pivot of the indifference systems, which mix these unit-scale
+payoffs with rows of ones, must exceed ``1e-13`` in absolute value.
+
 The kernels that solve a whole stack of games for :mod:`arena.solver.batch` live here too, so
 that no kernel calls a kernel of another file (Numba's cache would not see that file change).
 
@@ -22,6 +30,8 @@ kernels take ``A`` and ``B.T``, each indexed by its own player's action first.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +51,12 @@ FLAG_OVERFLOW = 2
 FLAG_NOT_FINITE = 4
 
 _INITIAL_CAPACITY = 32
+_SINGULAR = 1e-13  # pivots at most this, in a system of unit-scale payoffs, are zero
+_SPLIT = 1000  # powers of two beyond 2**±1000 are applied in two steps (see _unit_factors)
+# Payoffs whose largest is between these need no scaling where no system mixes them with ones
+# (the 2x2 closed form): their differences neither overflow nor lose digits to underflow.
+_TINY = 2.0**-1000
+_HUGE = 2.0**1000
 
 
 @njit(cache=True)
@@ -108,7 +124,6 @@ def _indifferent_mix(
     solution: np.ndarray,
     tol: float,
     payoff_tol: float,
-    eps: float,
 ) -> int:
     """Find the opponent's mix on ``opp`` that makes this player indifferent among ``own``.
 
@@ -130,7 +145,7 @@ def _indifferent_mix(
             system[k, c] = 1.0
         system[k, k] = 0.0
         solution[k] = 1.0
-        if not _solve_in_place(system, solution, k + 1, eps):
+        if not _solve_in_place(system, solution, k + 1, _SINGULAR):
             return NOT_EQUILIBRIUM
         for c in range(k):
             if solution[c] <= tol:
@@ -151,20 +166,63 @@ def _indifferent_mix(
 
 
 @njit(cache=True)
-def _tolerances(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[float, float]:
-    """Scale the payoff tolerance and the singularity threshold to the payoffs' magnitude.
+def _unit_factors(largest: float) -> tuple[float, float]:
+    """Two powers of two, each a normal number, whose product ``2**-e`` brings ``largest >= 0``
+    into ``[1/2, 1)`` (1 and 1 for 0); ``x * first * second`` is exact for every ``x`` it does
+    not make subnormal. One ``frexp`` and a division: ``mantissa / largest`` is exactly
+    ``2**-e``, the common significand dividing out; only beyond ``2**±1000`` is ``2**-e`` split
+    in two (as a double it would overflow, or be subnormal)."""
+    if largest == 0.0:
+        return 1.0, 1.0
+    mantissa, exponent = math.frexp(largest)
+    if -_SPLIT <= exponent <= _SPLIT:
+        return mantissa / largest, 1.0
+    part = min(max(-exponent, -_SPLIT), _SPLIT)
+    return math.ldexp(1.0, part), math.ldexp(1.0, -exponent - part)
 
-    Both come back NaN when a payoff is not finite.
+
+@njit(cache=True)
+def _largest(payoffs: np.ndarray) -> float:
+    """The largest absolute entry of a finite matrix."""
+    largest = 0.0
+    for i in range(payoffs.shape[0]):
+        for j in range(payoffs.shape[1]):
+            largest = max(largest, abs(payoffs[i, j]))
+    return largest
+
+
+@njit(cache=True)
+def _moderate(largest: float) -> bool:
+    """Whether payoffs of this largest absolute value can be used as they are (see _TINY)."""
+    return largest == 0.0 or _TINY <= largest <= _HUGE
+
+
+@njit(cache=True)
+def _unit_scale(payoffs: np.ndarray, out: np.ndarray, transpose: bool) -> float:
+    """Write ``payoffs * 2**-e`` into ``out`` (transposed if asked), the power of two chosen so
+    that the largest absolute payoff lands in ``[1/2, 1)``; return that largest scaled payoff
+    (0 for an all-zero matrix), or NaN, writing nothing, if a payoff is not finite.
+
+    Scaling by a power of two is exact, subnormal payoffs included, so the kernels see the
+    same game at unit scale.
     """
-    scale = 1.0
-    for i in range(A.shape[0]):
-        for j in range(A.shape[1]):
-            a = abs(A[i, j])
-            b = abs(B[i, j])
-            if not (a < np.inf and b < np.inf):
-                return np.nan, np.nan
-            scale = max(scale, a, b)
-    return tol * scale, 1e-13 * scale
+    rows, cols = payoffs.shape
+    largest = 0.0
+    for i in range(rows):
+        for j in range(cols):
+            value = abs(payoffs[i, j])
+            if not value < np.inf:  # infinite or NaN
+                return np.nan
+            largest = max(largest, value)
+    first, second = _unit_factors(largest)
+    for i in range(rows):
+        for j in range(cols):
+            value = payoffs[i, j] * first * second
+            if transpose:
+                out[j, i] = value
+            else:
+                out[i, j] = value
+    return largest * first * second
 
 
 @njit(cache=True)
@@ -172,8 +230,8 @@ def _enumerate(
     A: np.ndarray,
     BT: np.ndarray,
     tol: float,
-    payoff_tol: float,
-    eps: float,
+    row_tol: float,
+    col_tol: float,
     system: np.ndarray,
     row_solution: np.ndarray,
     col_solution: np.ndarray,
@@ -185,6 +243,9 @@ def _enumerate(
 ) -> tuple[int, int]:
     """Write every equal-support equilibrium into ``out_row``/``out_col`` from row ``start`` on;
     return (count, flags). The other arrays are scratch space sized for ``min(m, n)``.
+
+    ``A`` and ``BT`` are at unit scale (see ``_unit_scale``); ``row_tol`` and ``col_tol`` are
+    ``tol`` times each player's largest absolute payoff there.
 
     ``count`` may exceed the room left in the out arrays; then FLAG_OVERFLOW is set and only
     the first equilibria were written, so the caller retries with more room.
@@ -212,12 +273,12 @@ def _enumerate(
                 col_support[j] = j
             while True:
                 found_col = _indifferent_mix(
-                    A, row_support, col_support, k, system, col_solution, tol, payoff_tol, eps
+                    A, row_support, col_support, k, system, col_solution, tol, row_tol
                 )
                 found_row = NOT_EQUILIBRIUM
                 if found_col != NOT_EQUILIBRIUM or not flags & FLAG_DEGENERATE:
                     found_row = _indifferent_mix(
-                        BT, col_support, row_support, k, system, row_solution, tol, payoff_tol, eps
+                        BT, col_support, row_support, k, system, row_solution, tol, col_tol
                     )
                 if (
                     found_col == EQUILIBRIUM_WITH_EXTRA_BEST_RESPONSE
@@ -246,17 +307,22 @@ def _enumerate(
 def _support_enumeration(
     A: np.ndarray, B: np.ndarray, tol: float, out_row: np.ndarray, out_col: np.ndarray
 ) -> tuple[int, int]:
-    """One game: allocate the scratch space and enumerate into the out arrays."""
-    k_max = min(A.shape[0], A.shape[1])
-    payoff_tol, eps = _tolerances(A, B, tol)
-    if np.isnan(payoff_tol):
+    """One game: scale each player's payoffs to unit size, allocate the scratch space and
+    enumerate into the out arrays."""
+    m, n = A.shape
+    k_max = min(m, n)
+    unit_a = np.empty((m, n))
+    unit_bt = np.empty((n, m))
+    row_largest = _unit_scale(A, unit_a, False)
+    col_largest = _unit_scale(B, unit_bt, True)
+    if np.isnan(row_largest) or np.isnan(col_largest):
         return 0, FLAG_NOT_FINITE
     return _enumerate(
-        A,
-        np.ascontiguousarray(B.T),
+        unit_a,
+        unit_bt,
         tol,
-        payoff_tol,
-        eps,
+        tol * row_largest,
+        tol * col_largest,
         np.empty((k_max + 1, k_max + 1)),
         np.empty(k_max + 1),
         np.empty(k_max + 1),
@@ -273,29 +339,35 @@ def _solve_2x2(
     A: np.ndarray,
     B: np.ndarray,
     tol: float,
-    payoff_tol: float,
-    eps: float,
+    row_tol: float,
+    col_tol: float,
+    row_largest: float,
+    col_largest: float,
     out_row: np.ndarray,
     out_col: np.ndarray,
     start: int,
 ) -> tuple[int, int]:
     """Closed form of ``_enumerate`` for 2x2 games: same equilibria, order and flags.
 
+    ``A`` and ``B`` are not transposed; ``row_tol`` and ``col_tol`` are ``tol`` times each
+    player's largest absolute payoff, ``row_largest`` and ``col_largest``, which also scale
+    the singularity threshold: the probabilities are ratios of payoff differences, so no
+    scaling of the payoffs is needed unless those differences could overflow or underflow.
     A 2x2 game is degenerate iff a pure strategy leaves the opponent's two actions tied.
     """
     room = out_row.shape[0] - start
     flags = 0
     if (
-        abs(A[0, 0] - A[1, 0]) <= payoff_tol
-        or abs(A[0, 1] - A[1, 1]) <= payoff_tol
-        or abs(B[0, 0] - B[0, 1]) <= payoff_tol
-        or abs(B[1, 0] - B[1, 1]) <= payoff_tol
+        abs(A[0, 0] - A[1, 0]) <= row_tol
+        or abs(A[0, 1] - A[1, 1]) <= row_tol
+        or abs(B[0, 0] - B[0, 1]) <= col_tol
+        or abs(B[1, 0] - B[1, 1]) <= col_tol
     ):
         flags |= FLAG_DEGENERATE
     count = 0
     for i in range(2):
         for j in range(2):
-            if A[1 - i, j] <= A[i, j] + payoff_tol and B[i, 1 - j] <= B[i, j] + payoff_tol:
+            if A[1 - i, j] <= A[i, j] + row_tol and B[i, 1 - j] <= B[i, j] + col_tol:
                 if count < room:
                     at = start + count
                     out_row[at, i] = 1.0
@@ -307,7 +379,10 @@ def _solve_2x2(
                 count += 1
     col_denominator = A[0, 0] - A[1, 0] - A[0, 1] + A[1, 1]
     row_denominator = B[0, 0] - B[0, 1] - B[1, 0] + B[1, 1]
-    if abs(col_denominator) > eps and abs(row_denominator) > eps:
+    if (
+        abs(col_denominator) > _SINGULAR * row_largest
+        and abs(row_denominator) > _SINGULAR * col_largest
+    ):
         y = (A[1, 1] - A[0, 1]) / col_denominator
         x = (B[1, 1] - B[1, 0]) / row_denominator
         if tol < y < 1.0 - tol and tol < x < 1.0 - tol:
@@ -343,26 +418,45 @@ def _all_equilibria(
     """
     n_games, m, n = A.shape
     k_max = min(m, n)
-    BT = np.empty((n, m))
+    unit_a = np.empty((m, n))
+    unit_b = np.empty((m, n))
+    unit_bt = np.empty((n, m))
     system = np.empty((k_max + 1, k_max + 1))
     row_solution = np.empty(k_max + 1)
     col_solution = np.empty(k_max + 1)
     rows = np.empty(k_max, np.int64)
     cols = np.empty(k_max, np.int64)
     for g in range(first, n_games):
-        payoff_tol, eps = _tolerances(A[g], B[g], tol)
         if m == 2 and n == 2:
-            count, flags = _solve_2x2(A[g], B[g], tol, payoff_tol, eps, out_row, out_col, position)
-        else:
-            for i in range(m):
-                for j in range(n):
-                    BT[j, i] = B[g, i, j]
-            count, flags = _enumerate(
-                A[g],
-                BT,
+            row_largest = _largest(A[g])
+            col_largest = _largest(B[g])
+            if _moderate(row_largest) and _moderate(col_largest):
+                game_a, game_b = A[g], B[g]
+            else:
+                row_largest = _unit_scale(A[g], unit_a, False)
+                col_largest = _unit_scale(B[g], unit_b, False)
+                game_a, game_b = unit_a, unit_b
+            count, flags = _solve_2x2(
+                game_a,
+                game_b,
                 tol,
-                payoff_tol,
-                eps,
+                tol * row_largest,
+                tol * col_largest,
+                row_largest,
+                col_largest,
+                out_row,
+                out_col,
+                position,
+            )
+        else:
+            row_tol = tol * _unit_scale(A[g], unit_a, False)
+            col_tol = tol * _unit_scale(B[g], unit_bt, True)
+            count, flags = _enumerate(
+                unit_a,
+                unit_bt,
+                tol,
+                row_tol,
+                col_tol,
                 system,
                 row_solution,
                 col_solution,
@@ -393,8 +487,9 @@ def support_enumeration(
         Payoffs of the row and the column player: ``A[i, j]`` and ``B[i, j]`` when the row
         player plays ``i`` and the column player ``j``.
     tol : float, default 1e-10
-        Tolerance of the best-response comparisons, relative to the largest absolute payoff
-        (at least 1); probabilities must exceed it to count as in the support.
+        Tolerance of the best-response comparisons, relative to the player's largest absolute
+        payoff (so scaling a player's payoffs by any positive factor changes nothing);
+        probabilities must exceed it to count as in the support.
 
     Returns
     -------
@@ -428,6 +523,16 @@ def support_enumeration(
     [0.     0.3333 0.6667] [0.3333 0.6667]
     >>> result.degenerate
     False
+
+    The answer does not depend on the payoffs' scale (here matching pennies):
+
+    >>> for scale in (1e-300, 1.0, 1e14, 1e300):
+    ...     print(np.round(support_enumeration([[scale, -scale], [-scale, scale]],
+    ...                                        [[-scale, scale], [scale, -scale]]).row, 6))
+    [[0.5 0.5]]
+    [[0.5 0.5]]
+    [[0.5 0.5]]
+    [[0.5 0.5]]
 
     Matching pennies with a duplicated column is degenerate, and says so:
 
@@ -465,7 +570,7 @@ def is_degenerate(A: npt.ArrayLike, B: npt.ArrayLike, *, tol: float = 1e-10) -> 
     A, B : array_like, shape (m, n)
         Payoffs of the row and the column player.
     tol : float, default 1e-10
-        Tolerance of payoff ties, relative to the largest absolute payoff (at least 1).
+        Tolerance of payoff ties, relative to the player's largest absolute payoff.
 
     References
     ----------

@@ -26,6 +26,12 @@ the exact one at the origin. Complete pairs are matched with bit-mask label sets
 vertex (exactly ``m`` or ``n`` labels) looks up the one complementary label set in a hash
 table; a degenerate vertex (more labels) is checked against every vertex of the other
 polytope.
+
+Tolerance model: scale invariant. The map to ``[1, 2]`` makes every tolerance relative to the
+player's payoff range, so multiplying a player's payoffs by any positive factor (or adding a
+constant) gives the same answer up to rounding. The payoffs are scaled by a power of two before
+that map (exact, subnormal payoffs included), so that the range neither overflows for payoffs
+near ``1e308`` nor has an infinite reciprocal for subnormal ones.
 """
 
 from __future__ import annotations

@@ -28,6 +28,13 @@ strategy unless the tableau's own guarantees more, which happens only where payo
 differences near ``1e-10`` of the range made the final basis optimal up to tolerances). The
 reported ``value`` is the midpoint of what the two strategies guarantee in ``A``, and ``gap``
 the distance between those guarantees: a certificate, not an estimate.
+
+Tolerance model: the simplex's tolerances (:mod:`arena.solver._simplex`) are absolute on ``Z``,
+hence relative to the payoffs' range. ``A`` is first scaled by the power of two that brings its
+largest absolute entry into ``[1/2, 1)`` (exact, subnormal payoffs included), so the range
+never overflows, and the value and gap are computed at that scale and scaled back: for any
+factor ``c > 0``, ``zero_sum_value(c * A)`` has the value ``c * v`` and the same strategies, to
+rounding, from subnormal payoffs up to ``1.7e308``.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ import numpy.typing as npt
 from numba import njit
 
 from arena.solver._simplex import OPTIMAL, simplex
-from arena.solver._validation import as_payoff_matrix, check_int
+from arena.solver._validation import as_payoff_matrix, check_int, unit_scale
 from arena.solver.results import readonly
 
 __all__ = ["ZeroSumSolution", "zero_sum_value"]
@@ -261,8 +268,7 @@ def zero_sum_value(A: npt.ArrayLike, *, max_iter: int | None = None) -> ZeroSumS
     payoffs = as_payoff_matrix(A, "A")
     m, n = payoffs.shape
     limit = 50 * (m + n) + 1000 if max_iter is None else check_int("max_iter", max_iter, 1)
-    magnitude = float(np.abs(payoffs).max())
-    unit = payoffs / magnitude if magnitude > 0.0 else payoffs  # no overflow in the spread
+    unit, exponent, _ = unit_scale(payoffs, leading=0)  # no overflow in the spread
     low = float(unit.min())
     spread = float(unit.max()) - low
     Z = 1.0 + (unit - low) / (spread if spread > 0.0 else 1.0)
@@ -277,14 +283,13 @@ def zero_sum_value(A: npt.ArrayLike, *, max_iter: int | None = None) -> ZeroSumS
     row = np.empty(m)
     col = np.empty(n)
     _optimal_strategies(Z, T, basis, nonbasic, row, col)
-    factor = magnitude if magnitude > 0.0 else 1.0
-    lower = factor * float((row @ unit).min())
-    upper = factor * float((unit @ col).max())
+    lower = float((row @ unit).min())
+    upper = float((unit @ col).max())
     return ZeroSumSolution(
-        value=0.5 * (lower + upper),
+        value=float(np.ldexp(0.5 * (lower + upper), exponent)),
         row=readonly(row),
         col=readonly(col),
-        gap=max(upper - lower, 0.0),
+        gap=float(np.ldexp(max(upper - lower, 0.0), exponent)),
         iterations=int(iterations),
         converged=bool(status == OPTIMAL),
     )
