@@ -292,7 +292,12 @@ def test_invariant_to_positive_affine_utilities(
     # Nash's axiom: rescaling a player's utility rescales the solution the same way
     base = nash_bargaining_solution(points, d, power)
     moved = nash_bargaining_solution(points * scale + shift, d * np.asarray(scale) + shift, power)
-    assert moved.agreement == base.agreement
+    if moved.agreement != base.agreement:
+        # The best the frontier offers is d itself (a tie), and the rounding of the mapped
+        # utilities decided whether it counts as a strict gain: allowed, at a gain of ~0.
+        agreed = moved if moved.agreement else base
+        assert agreed.gains.min() <= 1e-9 * max(1.0, float(np.abs(agreed.utilities).max()))
+        return
     if base.agreement:
         np.testing.assert_allclose(
             moved.utilities, base.utilities * np.asarray(scale) + shift, atol=1e-7
