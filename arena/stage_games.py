@@ -12,8 +12,9 @@ CSV
     optional first line names the column actions and an optional first column the row
     actions (a first cell that is empty or not a number marks them).
 
-Every way a source can be wrong is one :class:`~arena.errors.ConfigError` line naming the
-file and the place in it. Nothing here imports NumPy's heavy friends or Numba.
+A file with another extension (``.txt``, say) is refused rather than guessed at. Every way a
+source can be wrong is one :class:`~arena.errors.ConfigError` line naming the file and the
+place in it. Nothing here imports NumPy's heavy friends or Numba.
 """
 
 from __future__ import annotations
@@ -80,11 +81,17 @@ def _from_registry(game_id: str, params: dict[str, Any]) -> StageGame:
 def _from_file(path: Path) -> StageGame:
     if not path.is_file():
         raise ConfigError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix not in FILE_SUFFIXES:
+        kind = f"a {suffix} file" if suffix else "a file without an extension"
+        raise ConfigError(
+            f"{path}: {kind} is not a payoff file; expected one ending in "
+            f"{', '.join(FILE_SUFFIXES)}"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot be read ({error})") from None
-    suffix = path.suffix.lower()
     if suffix == ".csv":
         return _from_csv(path, text)
     if suffix == ".json":

@@ -43,7 +43,9 @@ PD_VARIANTS: dict[str, tuple[float, float, float, float]] = {
 
 def prisoners_dilemma(variant: str = "axelrod") -> NamedGame:
     """The Prisoner's Dilemma; ``variant`` picks the R, S, T, P values."""
-    if variant not in PD_VARIANTS:
+    # A parameter from a file or the command line can be any TOML value: a list or a table
+    # is not a variant (and cannot be looked up in a dict), so it gets the same error.
+    if not isinstance(variant, str) or variant not in PD_VARIANTS:
         raise ConfigError(f"variant: expected one of {sorted(PD_VARIANTS)}, got {variant!r}")
     source = "Axelrod (1980)" if variant == "axelrod" else "Akata et al. (2023)"
     return NamedGame(_symmetric_2x2(*PD_VARIANTS[variant]), (("cooperate", "defect"),) * 2, source)

@@ -4,16 +4,21 @@ The report picks the method that is complete for the game at hand: support enume
 nondegenerate two-player games of modest size, vertex enumeration (every extreme equilibrium)
 for degenerate or larger ones, Lemke-Howson from every initial label beyond that, the zero-sum
 LP when the game is constant-sum, and pure equilibria for any number of players. It returns
-plain data (JSON-ready) plus sentences, so the CLI only formats.
+plain data (JSON-ready: every number finite, whatever the payoffs' scale) plus sentences, so
+the CLI only formats. A method asked for that cannot apply to the game is a ``ConfigError``.
 """
 
 from __future__ import annotations
 
+import math
+import sys
 from math import comb
 from typing import Any
 
 import numpy as np
 
+from arena.errors import ConfigError
+from arena.solver._validation import unit_scale
 from arena.stage_games import StageGame
 
 __all__ = ["solve_report"]
@@ -23,16 +28,21 @@ SUPPORT_ENUMERATION_LIMIT = 200_000
 # Vertex enumeration is exponential too; beyond this many actions in all, Lemke-Howson only.
 VERTEX_ENUMERATION_LIMIT = 24
 DIGITS = 6
+METHODS = ("auto", "support", "vertex", "lemke-howson")
 
 
-def _rounded(value: float, digits: int = DIGITS + 3) -> float:
-    """Rounded for people to read, without a negative zero."""
+def _rounded(value: float, scale: float = 1.0, digits: int = DIGITS + 3) -> float:
+    """Rounded for people to read, without a negative zero: to ``digits`` decimals of the
+    payoffs' scale (their largest absolute value; decimals of 1 for probabilities), so that
+    rounding noise of any scale shows as 0 and tiny payoffs keep their digits."""
+    if scale > 0.0:
+        digits -= math.floor(math.log10(scale))
     return round(float(value), digits) + 0.0
 
 
 def _strategy(probabilities: np.ndarray, names: tuple[str, ...]) -> dict[str, float]:
     """The actions played with positive probability, rounded for people to read."""
-    return {names[a]: _rounded(p, DIGITS) for a, p in enumerate(probabilities) if p > 1e-12}
+    return {names[a]: _rounded(p, digits=DIGITS) for a, p in enumerate(probabilities) if p > 1e-12}
 
 
 def _pure_section(game: StageGame) -> list[dict[str, Any]]:
@@ -86,18 +96,29 @@ def _two_player_equilibria(game: StageGame, method: str) -> tuple[str, list, boo
     return "Lemke-Howson from every initial label", pairs, False, False
 
 
-def _zero_sum_section(game: StageGame) -> dict[str, Any] | None:
-    """Value and optimal strategies when the two payoffs always add up to the same amount."""
-    A, B = game.payoffs
-    total = A + B
-    if not np.allclose(total, total.flat[0], rtol=0, atol=1e-12 * max(1.0, np.abs(A).max())):
+def _zero_sum_section(game: StageGame, scale: float) -> dict[str, Any] | None:
+    """Value and optimal strategies when the two payoffs always add up to the same amount.
+
+    The sums are taken at unit scale (one exact power of two for both players), so neither
+    the test nor the sum overflows; a constant beyond float64's range is a ``ConfigError``.
+    """
+    unit, exponent, largest = unit_scale(np.stack(game.payoffs), leading=0)
+    total = unit[0] + unit[1]
+    if not np.allclose(total, total.flat[0], rtol=0, atol=1e-12 * float(largest)):
         return None
+    with np.errstate(over="ignore"):
+        constant = float(np.ldexp(total.flat[0], exponent))
+    if not math.isfinite(constant):
+        raise ConfigError(
+            f"{game.name}: the players' payoffs add up to more than the largest float64 "
+            f"({sys.float_info.max:.4g}); scale them down"
+        )
     from arena.solver.zero_sum import zero_sum_value
 
-    solution = zero_sum_value(A)
+    solution = zero_sum_value(game.payoffs[0])
     return {
-        "constant": _rounded(total.flat[0]),
-        "value": _rounded(solution.value),
+        "constant": _rounded(constant, scale),
+        "value": _rounded(solution.value, scale),
         "row": _strategy(solution.row, game.actions[0]),
         "column": _strategy(solution.col, game.actions[1]),
     }
@@ -121,11 +142,14 @@ def solve_report(game: StageGame, method: str = "auto") -> dict[str, Any]:
         ``equilibria`` (with ``method``, ``degenerate`` and ``complete``) and ``zero_sum``
         (or None), and ``explanation``: sentences for people.
     """
-    if method not in ("auto", "support", "vertex", "lemke-howson"):
-        raise ValueError(
-            f"method must be one of auto, support, vertex, lemke-howson, got {method!r}"
-        )
+    if method not in METHODS:
+        raise ConfigError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     shape = game.shape
+    if method != "auto" and len(shape) != 2:
+        raise ConfigError(
+            f"{game.name}: method {method!r} finds mixed equilibria of two-player games; "
+            f"this game has {len(shape)} players (use the default method, auto)"
+        )
     report: dict[str, Any] = {
         "game": game.name,
         "players": list(game.players),
@@ -146,17 +170,20 @@ def solve_report(game: StageGame, method: str = "auto") -> dict[str, Any]:
         return report
 
     used, pairs, degenerate, complete = _two_player_equilibria(game, method)
+    # Expected payoffs at unit scale, scaled back: no overflow near 1e308, no lost digits for
+    # subnormal payoffs.
+    unit, exponents, _ = unit_scale(np.stack(game.payoffs))
+    scale = float(np.abs(np.stack(game.payoffs)).max())
     equilibria = []
     for x, y in pairs:
-        value_row = float(x @ game.payoffs[0] @ y)
-        value_col = float(x @ game.payoffs[1] @ y)
+        values = [float(np.ldexp(x @ unit[p] @ y, exponents[p])) for p in range(2)]
         equilibria.append(
             {
                 "strategies": [
                     _strategy(np.asarray(x), game.actions[0]),
                     _strategy(np.asarray(y), game.actions[1]),
                 ],
-                "payoffs": [_rounded(value_row), _rounded(value_col)],
+                "payoffs": [_rounded(value, scale) for value in values],
             }
         )
     report["equilibria"] = {
@@ -185,7 +212,7 @@ def solve_report(game: StageGame, method: str = "auto") -> dict[str, Any]:
     else:
         sentence += "; other equilibria may exist"
     explanation.append(sentence + ".")
-    zero_sum = _zero_sum_section(game)
+    zero_sum = _zero_sum_section(game, scale)
     report["zero_sum"] = zero_sum
     if zero_sum is not None:
         explanation.append(

@@ -134,3 +134,91 @@ def test_commands_that_do_not_solve_never_import_numba() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def strict_json(text: str) -> dict:
+    """Parse JSON as the standard defines it: ``Infinity`` and ``NaN`` are not numbers."""
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"invalid JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("scale", ["1e14", "1e-200"])
+def test_scaled_matching_pennies_keeps_its_equilibrium(tmp_path: Path, scale: str) -> None:
+    """Issue 8: at 1e14 support enumeration found no equilibrium and called the list complete."""
+    game = tmp_path / "pennies.toml"
+    game.write_text(f"A = [[{scale}, -{scale}], [-{scale}, {scale}]]\n")
+    report = solve_json(game)
+    assert report["equilibria"]["method"] == "support enumeration"
+    assert report["equilibria"]["complete"] is True
+    assert [eq["strategies"] for eq in report["equilibria"]["list"]] == [[{"0": 0.5, "1": 0.5}] * 2]
+    assert report["zero_sum"]["value"] == 0.0  # rounding noise of the payoffs' scale shows as 0
+
+
+def test_subnormal_payoffs_are_solved(tmp_path: Path) -> None:
+    """Issue 8: payoffs around 1e-320 raised ZeroDivisionError; they are scaled exactly."""
+    game = tmp_path / "tiny.toml"
+    game.write_text("A = [[3e-320, 0], [5e-320, 1e-320]]\nB = [[3e-320, 5e-320], [0, 1e-320]]\n")
+    report = solve_json(game)
+    assert report["pure_equilibria"] == [{"actions": ["1", "1"], "payoffs": [1e-320, 1e-320]}]
+    assert report["equilibria"]["complete"] is True
+    assert [eq["payoffs"] for eq in report["equilibria"]["list"]] == [[1e-320, 1e-320]]
+
+
+@pytest.mark.parametrize(
+    ("content", "count"),
+    [
+        ("A = [[1.5e308, -1.5e308], [-1.5e308, 1.5e308]]\n", 1),  # the spread 3e308 overflows
+        ("A = [[1e308, 0], [0, 1e308]]\nB = [[1e308, 0], [0, 1e308]]\n", 3),
+        (
+            "A = [[1.7e308, -1.7e308], [-1.7e308, 1.7e308]]\n"
+            "B = [[1.7e308, 1.7e308], [1.7e308, -1.7e308]]\n",
+            2,
+        ),
+    ],
+    ids=["zero-sum", "coordination", "mixed-signs"],
+)
+def test_json_stays_valid_for_payoffs_near_the_float64_limit(
+    tmp_path: Path, content: str, count: int
+) -> None:
+    game = tmp_path / "huge.toml"
+    game.write_text(content)
+    result = run_cli("solve", game, "--json")
+    assert result.returncode == 0, result.stderr
+    report = strict_json(result.stdout)
+    assert len(report["equilibria"]["list"]) == count
+    for eq in report["equilibria"]["list"]:
+        assert all(abs(v) <= 1.7e308 for v in eq["payoffs"])
+
+
+def test_a_constant_sum_beyond_float64_is_one_line(tmp_path: Path) -> None:
+    game = tmp_path / "huge.toml"
+    game.write_text("A = [[1e308, 1e308], [1e308, 1e308]]\nB = [[1e308, 1e308], [1e308, 1e308]]\n")
+    assert_one_line_error(run_cli("solve", game, "--json"), "huge", "add up to more than")
+
+
+@pytest.mark.parametrize("value", ["[1]", "{ a = 1 }"])
+def test_a_variant_that_is_not_a_name_is_one_line(value: str) -> None:
+    """Issue 8: a list (unhashable) raised TypeError from the dictionary lookup."""
+    result = run_cli("solve", "matrix/prisoners-dilemma-v0", "-p", f"variant={value}")
+    assert_one_line_error(result, "variant: expected one of ['akata', 'axelrod']")
+
+
+@pytest.mark.parametrize("name", ["game.txt", "game"])
+def test_unknown_file_types_are_one_line(tmp_path: Path, name: str) -> None:
+    """Issue 8: an existing ``.txt`` file was read as TOML."""
+    path = tmp_path / name
+    path.write_text("A = [[1, 0], [0, 1]]\n")
+    assert_one_line_error(run_cli("solve", path), name, "expected one ending in .toml, .json, .csv")
+
+
+@pytest.mark.parametrize("method", ["support", "lemke-howson"])
+def test_a_two_player_method_on_three_players_is_one_line(tmp_path: Path, method: str) -> None:
+    """Issue 8: ``--method lemke-howson`` on a 3-player game was silently ignored."""
+    three = tmp_path / "three.json"
+    same = [[[1, 0], [0, 0]], [[0, 0], [0, 1]]]
+    three.write_text(json.dumps({"payoffs": [same, same, same]}))
+    result = run_cli("solve", three, "--method", method)
+    assert_one_line_error(result, f"method '{method}'", "two-player games", "3 players")

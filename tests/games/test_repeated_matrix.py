@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pickle
 import warnings
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,6 +15,8 @@ from pettingzoo.test import api_test, parallel_api_test, parallel_seed_test, see
 from arena.errors import ConfigError
 from arena.games.matrix_payoffs import own_first
 from arena.registry import GAMES, make_game
+from tests.arena.test_cli import assert_one_line_error
+from tests.conftest import run_cli, tournament_text
 
 CUSTOM_3X2 = {"payoffs": [[[1, 2], [3, 4], [5, 6]], [[6, 5], [4, 3], [2, 1]]]}
 MATRIX_IDS = [e.name for e in GAMES if e.name.startswith("matrix/")]
@@ -193,11 +197,27 @@ def test_bad_custom_parameters_are_named(params: dict[str, Any], message: str) -
     [
         ({"payoffs": [[[1]]]}, "payoffs: unknown key"),
         ({"variant": "x"}, "variant: expected one of"),
+        # values a TOML file or ``-p`` can give that are no name (a list cannot even be
+        # looked up in a dict: it used to raise TypeError)
+        ({"variant": ["akata"]}, "variant: expected one of ['akata', 'axelrod'], got ['akata']"),
+        ({"variant": {"a": 1}}, "variant: expected one of"),
+        ({"variant": 3}, "variant: expected one of"),
+        ({"variant": None}, "variant: expected one of"),
     ],
 )
 def test_named_games_reject_what_they_do_not_take(params: dict[str, Any], message: str) -> None:
-    with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
+    with pytest.raises(ConfigError) as error:
         make_game("matrix/prisoners-dilemma-v0", **params)
+    assert message in str(error.value)
+
+
+def test_a_list_variant_in_a_tournament_file_is_one_line_error(
+    write_toml: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Issue 8: ``variant = ["akata"]`` in a tournament file gave a TypeError traceback."""
+    text = tournament_text(rounds=2).replace("rounds = 2", 'rounds = 2\nvariant = ["akata"]')
+    result = run_cli("run", write_toml(text), "--db", tmp_path / "arena.db")
+    assert_one_line_error(result, "variant: expected one of ['akata', 'axelrod']")
 
 
 def test_render_ansi_lists_moves_by_name() -> None:
