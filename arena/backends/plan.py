@@ -132,8 +132,8 @@ class FixturePlayer:
         except EndpointError as error:
             if error.stops_tournament:
                 raise
-            names = tuple(agent.name for agent in agents)
-            return VoidMatch(fixture.index, fixture.seed, names, str(error))
+            seated = tuple(agent.name for agent in agents)
+            return VoidMatch(fixture.index, fixture.seed, seated, str(error))
         except Exception as error:
             names = " vs ".join(agent.name for agent in agents)
             raise MatchFailed(
