@@ -83,6 +83,7 @@ class LocalBackend:
         self.concurrent = plan.concurrent
         self.workers = 1 if self.concurrent else workers or default_workers()
         self._pool: ProcessPoolExecutor | None = None
+        self._workers: list[Any] = []
 
     def __enter__(self) -> LocalBackend:
         if self.workers > 1:
@@ -95,6 +96,9 @@ class LocalBackend:
                 initargs=(self.plan, context.Lock()),
             )
             self._pool.submit(int).result()  # fork every worker now, before threads or files
+            # Kept here: once the pool breaks it forgets its processes, and with them how the
+            # dead one died.
+            self._workers = list(getattr(self._pool, "_processes", {}).values())
         return self
 
     def __exit__(self, kind: object, *exc: object) -> None:
@@ -143,7 +147,9 @@ class LocalBackend:
                     raise WorkerDied(self._death_note()) from None
 
     def _death_note(self) -> str:
-        codes = [p.exitcode for p in getattr(self._pool, "_processes", {}).values()]
+        for process in self._workers:
+            process.join(timeout=1.0)  # reaped, so that its exit code is known
+        codes = [process.exitcode for process in self._workers]
         signals = {-code for code in codes if code is not None and code < 0}
         if len(signals) > 1:  # the pool terminates the other workers (SIGTERM) once one dies
             signals.discard(signal.SIGTERM)
