@@ -29,6 +29,7 @@ class AgentInfo:
     needs_network: bool = False
     source: str = ""
     axelrod_name: str | None = None  # the Axelrod library strategy that moves the same way
+    reads_text: bool = False  # given the game's text protocol without being a model (a person)
 
 
 @dataclass(frozen=True)

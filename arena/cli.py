@@ -366,6 +366,131 @@ def run(
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
+def _play_tournament(game_id: str, params: dict[str, Any]) -> str:
+    """The tournament that keeps every ``arena play`` of one game with one set of parameters.
+
+    One per rule set, as leaderboards want (a 3-round and a 10-round game do not share a
+    table), so a play never conflicts with the stored configuration. A file's tournament
+    names have no slash, so these never meet one.
+    """
+    from arena.config import display_name
+    from arena.names import name_problem
+    from arena.store import config_hash
+
+    name = display_name(f"play/{game_id}", params, None)
+    if name_problem(name) is None:
+        return name
+    return f"play/{game_id}({config_hash(params)[:12]})"  # too long to spell out
+
+
+def _play_opponents(env: Any, game_id: str, against: str, db: Path) -> tuple[Any, list[Any]]:
+    """The spec of agent ``against`` and one fresh agent of it per other seat, checked in
+    every seat as a tournament file's agents are (``ConfigError`` naming what is wrong)."""
+    from arena.config import AgentSpec, check_seats, registered_agents, resolve_agent
+    from arena.registry import agent_class, game_family
+
+    kind, params = resolve_agent(against, {}, registered_agents(db))
+    families = agent_class(kind).info.families
+    if "*" not in families and game_family(game_id) not in families:
+        raise ConfigError(
+            f"--against {against}: it cannot play {game_id} (it plays {', '.join(families)} games)"
+        )
+    spec = AgentSpec(kind, params, against)
+    check_seats(env, spec, game_id, where="--against")
+    return spec, [spec.build() for _ in range(len(env.possible_agents) - 1)]
+
+
+@app.command()
+@user_errors
+def play(
+    game: Annotated[str, typer.Argument(help="A registered game, e.g. matrix/stag-hunt-v0.")],
+    against: Annotated[
+        str,
+        typer.Option(
+            "--against", help="The agent you play: built in, or registered in --db (a model)."
+        ),
+    ],
+    seat: Annotated[int, typer.Option(help="Your seat, counted from 0.")] = 0,
+    name: Annotated[str, typer.Option(help="How results name you.")] = "you",
+    db: DbOption = Path("arena.db"),
+    seed: Annotated[
+        int | None, typer.Option(help="The match seed (default: a fresh one, stored).")
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Game parameter KEY=VALUE, e.g. rounds=5."),
+    ] = None,
+) -> None:
+    """Play a game yourself against an agent, reading the text models read; stored as usual.
+
+    Each turn shows the game's description and reads one line (e.g. "Option J"); a line that
+    cannot be used is answered as a model's reply would be, and asked again. Ctrl-D leaves
+    the game, and nothing is stored.
+    """
+    import asyncio
+    import dataclasses
+    import secrets
+
+    from arena.agents.human import HumanAgent, PlayerLeft
+    from arena.match import run_match
+    from arena.names import name_problem
+    from arena.registry import GAMES, make_game
+    from arena.store import Store
+
+    problem = name_problem(name)
+    if problem is not None:
+        raise ArenaError(f"--name {name[:40]!r}: {problem}")
+    if name == against:
+        raise ArenaError(f"--name {name!r} is your opponent's name too; choose another")
+    if seed is not None and not 0 <= seed < 2**63:
+        raise ArenaError(f"--seed {seed}: expected 0 to 2**63 - 1")
+    GAMES.get(game)  # unknown game: "did you mean"
+    params = _game_params(param or [])
+    try:
+        env = make_game(game, **params)
+    except ConfigError as error:
+        raise ConfigError(f"-p {error}") from None
+    seats = len(env.possible_agents)
+    if not 0 <= seat < seats:
+        raise ArenaError(f"--seat {seat}: {game} seats {seats} players, numbered 0 to {seats - 1}")
+    spec, opponents = _play_opponents(env, game, against, db)
+    agents = [*opponents[:seat], HumanAgent(name), *opponents[seat:]]
+    seed = secrets.randbelow(2**63) if seed is None else seed
+
+    with Store(db) as store:  # opened first: a database that cannot be used fails now
+        extra = None
+        if spec.is_llm:  # a model answers from the response cache and fills it
+            from arena.llm_cache import ResponseCache
+
+            extra = {"cache": ResponseCache(store.connection)}
+        typer.echo(printable(f"{game}, seed {seed}: {name} (seat {seat}) against {against}"))
+        typer.echo()
+        match = run_match(env, agents, game_id=game, seed=seed, params=params, extra=extra)
+        try:
+            record = asyncio.run(match)
+        except (PlayerLeft, KeyboardInterrupt) as error:
+            left = isinstance(error, PlayerLeft)
+            typer.echo()  # end the line the prompt was on
+            why = str(error) if left else "interrupted"
+            typer.echo(f"arena: you left the game: {why}; nothing was stored", err=True)
+            raise typer.Exit(EXIT_INCOMPLETE if left else EXIT_INTERRUPTED) from None
+        tournament = _play_tournament(game, params)
+        row = store.open_tournament(
+            tournament,
+            game_id=game,
+            config={"kind": "play", "game": {"id": game, **params}},
+            seed=0,  # each play has its own seed, stored with its match
+            n_matches=0,  # open-ended: plays are added one at a time
+        )
+        index = max(store.stored_indices(row.id), default=-1) + 1
+        while not store.write_matches(row.id, [dataclasses.replace(record, match_index=index)]):
+            index += 1  # another play of this game took the index meanwhile
+    typer.echo("\nResult:")
+    for k, (agent, payoff) in enumerate(zip(record.agents, record.payoffs)):
+        typer.echo(printable(f"  seat {k}: {agent} {payoff:g}"))
+    typer.echo(printable(f"Stored as match {index} of tournament {tournament!r} in {db}"))
+
+
 class SolveMethod(StrEnum):
     """How ``arena solve`` finds the mixed equilibria of a two-player game."""
 

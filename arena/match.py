@@ -26,7 +26,7 @@ def _context(
     """What ``agent`` is told when it takes ``seat``: its ids, seed and the game's protocol."""
     agent_id = env.possible_agents[seat]
     protocol = None
-    if agent.info.uses_llm:
+    if agent.info.uses_llm or agent.info.reads_text:
         options = {"seed": seat_seed(seed, seat), **agent.protocol_options()}
         protocol = env.text_protocol(agent_id, **options)
     return MatchContext(
