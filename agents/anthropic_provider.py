@@ -44,7 +44,12 @@ class AnthropicProvider:
         )
 
     async def complete(
-        self, system: str, messages: list[dict[str, str]], *, seed: int | None
+        self,
+        system: str,
+        messages: list[dict[str, str]],
+        *,
+        seed: int | None,
+        schema: dict[str, Any] | None = None,  # refused by the spec: no constrained replies
     ) -> Completion:
         import anthropic
         from anthropic.types import Message

@@ -13,6 +13,7 @@ provider said, and the runner stores the match as void and plays it again later.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import Any
@@ -29,7 +30,7 @@ from arena.agents.llm_provider import (
     note_answered,
 )
 from arena.agents.llm_spec import LLMSpec
-from arena.errors import EndpointError, MoveError
+from arena.errors import ConfigError, EndpointError, MoveError
 from arena.llm_cache import cache_key
 from arena.records import TurnInfo
 from arena.seeding import derive_seed
@@ -51,6 +52,19 @@ def move_text(reply: str, predict_first: bool) -> str:
     if not answers:
         raise MoveError("the reply has no 'Answer:' line; " + PREDICT_FIRST.splitlines()[-1])
     return str(answers[-1])
+
+
+def constrained_move(reply: str) -> str:
+    """The ``move`` of a constrained reply (``{"move": "Option J"}``)."""
+    try:
+        data = json.loads(reply)
+    except ValueError:
+        asked = 'the reply is not the JSON object {"move": ...} that was asked for'
+        raise MoveError(asked) from None
+    move = data.get("move") if isinstance(data, dict) else None
+    if not isinstance(move, str):
+        raise MoveError('the reply has no "move" string')
+    return move
 
 
 def approximate_tokens(text: str) -> int:
@@ -130,6 +144,10 @@ class LLMAgent(Agent):
         if self.conversation:
             self.transcripts.append(transcript(self.conversation))
         self.protocol = context.protocol
+        if self.spec.constrained and not hasattr(self.protocol, "schema"):
+            raise ConfigError(
+                f"constrained: {context.game_id} gives no schema of a legal reply to constrain to"
+            )
         self.conversation = []
         self._step = 0
         parts = [self.spec.system_prompt or "", self.protocol.rules(context.agent_id)]
@@ -149,7 +167,9 @@ class LLMAgent(Agent):
         """
         return derive_seed(self.context.seed, self._step, attempt) % _MAX_SEED
 
-    async def _complete(self, messages: list[dict[str, str]], draw: int) -> Completion:
+    async def _complete(
+        self, messages: list[dict[str, str]], draw: int, schema: dict[str, Any] | None = None
+    ) -> Completion:
         """One reply: from the response cache when the same call was made before."""
         assert self._provider is not None
         cache = self.context.extra.get("cache")
@@ -163,6 +183,8 @@ class LLMAgent(Agent):
                 "max_tokens": self.spec.max_tokens,
                 "draw": draw,
             }
+            if schema is not None:  # a constrained call is another call
+                request["schema"] = schema
             key = cache_key(self.spec.provider, self.spec.model, request)
             cached = cache.get(key)
             if cached is not None:
@@ -170,7 +192,12 @@ class LLMAgent(Agent):
                 return cached
         seed = draw if self.spec.seed else None
         async with concurrency_limit(self.spec):
-            reply = await self._provider.complete(self.system, messages, seed=seed)
+            if schema is None:
+                reply = await self._provider.complete(self.system, messages, seed=seed)
+            else:
+                reply = await self._provider.complete(
+                    self.system, messages, seed=seed, schema=schema
+                )
         note_answered(self.spec)
         if cache is not None and key is not None:
             cache.put(key, self.spec.provider, self.spec.model, reply)
@@ -184,14 +211,21 @@ class LLMAgent(Agent):
             question = f"{question}\n{PREDICT_FIRST}"
         messages = [*self.conversation, {"role": "user", "content": question}]
         faults: list[str] = []
+        problems: list[str] = []  # what a provider said when it gave no reply
         replies: list[Completion] = []
+        schema = self.protocol.schema(observation) if self.spec.constrained else None
         waited = 0.0
         action: Any = None
         for attempt in range(self.spec.move_retries + 1):
             started = time.perf_counter()
             try:
-                reply = await self._complete(messages, self._draw(attempt))
+                reply = await self._complete(messages, self._draw(attempt), schema)
             except ProviderError as error:  # the SDK has already retried the transport
+                if error.fault == "context_length":  # the agent's configuration: its turn
+                    faults.extend(error.faults)
+                    waited += time.perf_counter() - started
+                    problems.append(f"[context_length] {error}")
+                    break
                 raise EndpointError(
                     f"agent {self.name!r} ({self.spec.provider} model {self.spec.model!r} at "
                     f"{endpoint_url(self.spec)}): {error}",
@@ -225,7 +259,7 @@ class LLMAgent(Agent):
             {"role": "user", "content": question},
             {"role": "assistant", "content": final or "(no reply)"},
         ]
-        self._last = self._turn_info(replies, waited, faults)
+        self._last = self._turn_info(replies, waited, faults, problems)
         self._step += 1
         return action
 
@@ -235,9 +269,14 @@ class LLMAgent(Agent):
             raise MoveError("the reply was a refusal", fault="refusal")
         if not reply.text.strip():
             raise MoveError("the reply was empty", fault="empty")
-        return self.protocol.parse(move_text(reply.text, self.spec.predict_first))
+        text = reply.text
+        if self.spec.constrained:
+            text = constrained_move(text)
+        return self.protocol.parse(move_text(text, self.spec.predict_first))
 
-    def _turn_info(self, replies: list[Completion], waited: float, faults: list[str]) -> TurnInfo:
+    def _turn_info(
+        self, replies: list[Completion], waited: float, faults: list[str], problems: list[str]
+    ) -> TurnInfo:
         """What this turn cost and went through, for the match record."""
         from arena.pricing import default_prices
 
@@ -254,7 +293,7 @@ class LLMAgent(Agent):
             min(sum(r.tokens_cached for r in paid), paid_in),
         )
         return TurnInfo(
-            text="\n---\n".join(r.text for r in replies) if replies else None,
+            text="\n---\n".join([*(r.text for r in replies), *problems]) or None,
             latency=waited,
             tokens_in=tokens_in,
             tokens_out=tokens_out,

@@ -58,6 +58,12 @@ class ProviderError(Exception):
 
 
 _RETRYABLE_CLIENT_ERRORS = frozenset({408, 409, 429})
+# How providers say a prompt is longer than the model's context (OpenAI, Anthropic, llama.cpp,
+# vLLM): "maximum context length", "prompt is too long", "exceeds the available context size".
+_CONTEXT_FULL = re.compile(
+    r"context[ _]length|context window|context size|prompt is too long|too many tokens",
+    re.IGNORECASE,
+)
 _KEY_LIKE = re.compile(r"\b(?:sk|gsk|xai|pk|rk)[-_][A-Za-z0-9*_\-]{6,}|\bAIza[A-Za-z0-9_\-]{10,}")
 
 
@@ -113,8 +119,14 @@ def sdk_call(sdk: Any, timeout: float) -> Iterator[list[str]]:
             faults = attempt_faults(attempts, "timeout")
             raise ProviderError("timeout", f"timed out after {timeout:g} s", faults) from error
         except sdk.APIStatusError as error:
-            faults = attempt_faults(attempts, "transport")
             status = error.status_code
+            if status in (400, 413) and _CONTEXT_FULL.search(provider_message(error)):
+                # The prompt does not fit the model's context: the agent's configuration (its
+                # memory, the model), not the network, and asking again cannot help.
+                faults = (*attempt_faults(attempts[:-1]), "context_length")
+                message = f"HTTP {status}: {provider_message(error)}"
+                raise ProviderError("context_length", message, faults, permanent=True) from error
+            faults = attempt_faults(attempts, "transport")
             permanent = 400 <= status < 500 and status not in _RETRYABLE_CLIENT_ERRORS
             message = f"HTTP {status}: {provider_message(error)}"
             raise ProviderError("transport", message, faults, permanent=permanent) from error
@@ -136,7 +148,12 @@ class Provider(Protocol):
     """One model at one endpoint."""
 
     async def complete(
-        self, system: str, messages: list[dict[str, str]], *, seed: int | None
+        self,
+        system: str,
+        messages: list[dict[str, str]],
+        *,
+        seed: int | None,
+        schema: dict[str, Any] | None = None,
     ) -> Completion: ...
 
 
@@ -201,6 +218,10 @@ def make_provider(spec: LLMSpec) -> Provider:
         from arena.agents.anthropic_provider import AnthropicProvider
 
         return AnthropicProvider(spec)
+    if spec.provider == "local":
+        from arena.agents.local_provider import LocalProvider
+
+        return LocalProvider(spec)
     from arena.agents.openai_provider import OpenAIProvider
 
     return OpenAIProvider(spec)

@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 from arena.errors import ConfigError
 
 DEFAULT_KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+LOCAL_DEFAULT_MODEL = "smollm2-135m"
 
 # How providers' keys begin (OpenAI, Anthropic, Groq, xAI, Google, Hugging Face, Replicate,
 # Perplexity, GitHub, GitLab, ...): an environment variable's name never does.
@@ -37,8 +38,8 @@ class LLMSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    provider: Literal["openai", "anthropic", "openai-compatible"]
-    model: str = Field(min_length=1)
+    provider: Literal["openai", "anthropic", "openai-compatible", "local"]
+    model: str = Field(min_length=1)  # for "local": "smollm2-135m" (default) or a .gguf path
     base_url: str | None = Field(None, pattern=r"^https?://")
     api_key_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     temperature: float | None = Field(None, ge=0.0, le=2.0)
@@ -53,6 +54,22 @@ class LLMSpec(BaseModel):
     predict_first: bool = False  # ask for a prediction of the other's move before the answer
     shuffle_options: bool = False  # list the options in a new order every round
     labels: list[str] | None = None  # option labels, e.g. ["J", "F"]
+    constrained: bool = False  # send the game's schema of a legal reply (constrained decoding)
+    # The "local" provider's llama.cpp server (measured defaults: benchmarks/results/local_model.md)
+    threads: int | None = Field(None, ge=1, le=256)  # CPU threads; default: the cores available
+    slots: int = Field(2, ge=1, le=64)  # requests answered in parallel
+    context: int = Field(4096, ge=512, le=131_072)  # tokens of context per slot
+
+    @model_validator(mode="before")
+    @classmethod
+    def _local_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("provider") == "local":
+            # One call in flight per slot: more would only queue inside the server.
+            slots = data.get("slots", 2)
+            usable = isinstance(slots, int) and slots >= 1  # else the slots error is the one
+            defaults = {"model": LOCAL_DEFAULT_MODEL, "concurrency": slots if usable else 2}
+            return {**defaults, **data}
+        return data
 
     @field_validator("api_key_env", mode="before")
     @classmethod
@@ -70,6 +87,15 @@ class LLMSpec(BaseModel):
     def _endpoint(self) -> LLMSpec:
         if self.provider == "openai-compatible" and not self.base_url:
             raise ValueError("base_url is required for provider 'openai-compatible'")
+        if self.provider == "local" and self.base_url:
+            raise ValueError("provider 'local' starts its own server: give no base_url")
+        if self.constrained and self.provider == "anthropic":
+            raise ValueError("constrained: provider 'anthropic' takes no JSON schema for replies")
+        if self.constrained and self.predict_first:
+            raise ValueError("constrained replies hold the move only: not with predict_first")
+        local_only = {"threads", "slots", "context"} & self.model_fields_set
+        if self.provider != "local" and local_only:
+            raise ValueError(f"{', '.join(sorted(local_only))}: only for provider 'local'")
         return self
 
     @property
@@ -83,16 +109,24 @@ class LLMSpec(BaseModel):
         return "anthropic" if self.provider == "anthropic" else "openai"
 
     def check_sdk(self) -> None:
-        """A missing SDK is a configuration error, reported before any match starts."""
-        try:
-            found = importlib.util.find_spec(self.sdk) is not None
-        except (ImportError, ValueError):  # a broken or blocked install
-            found = False
-        if not found:
-            raise ConfigError(
-                f"provider {self.provider!r} needs the {self.sdk} package: "
-                "pip install 'strategic-arena[llm]'"
-            )
+        """A missing SDK (or, for "local", llama.cpp or the model file) is a configuration
+        error, reported before any match starts."""
+        needed = [self.sdk, "xllamacpp"] if self.provider == "local" else [self.sdk]
+        extra = "local" if self.provider == "local" else "llm"
+        for package in needed:
+            try:
+                found = importlib.util.find_spec(package) is not None
+            except (ImportError, ValueError):  # a broken or blocked install
+                found = False
+            if not found:
+                raise ConfigError(
+                    f"provider {self.provider!r} needs the {package} package: "
+                    f"pip install 'strategic-arena[{extra}]'"
+                )
+        if self.provider == "local":
+            from arena.agents.local_model import model_path
+
+            model_path(self.model)  # raises a ConfigError naming what is missing
 
     def api_key(self) -> str:
         """The key from the environment; a missing one is a clear configuration error."""

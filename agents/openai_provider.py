@@ -23,9 +23,11 @@ from arena.agents.llm_spec import LLMSpec
 class OpenAIProvider:
     """Calls the chat completions API on api.openai.com or the spec's ``base_url``."""
 
-    def __init__(self, spec: LLMSpec) -> None:
+    def __init__(self, spec: LLMSpec, base_url: str | None = None) -> None:
         self.spec = spec
+        self.base_url = base_url or spec.base_url  # a local server's, found at run time
         self._api_key = spec.api_key()
+        self.extra_body: dict[str, Any] = {}  # fields only some servers take
 
     def _client(self) -> Any:
         import openai
@@ -34,7 +36,7 @@ class OpenAIProvider:
             self.spec,
             lambda: openai.AsyncOpenAI(
                 api_key=self._api_key,
-                base_url=self.spec.base_url,
+                base_url=self.base_url,
                 timeout=self.spec.timeout,
                 max_retries=self.spec.max_retries,
                 http_client=recording_http_client(
@@ -55,7 +57,12 @@ class OpenAIProvider:
         return options
 
     async def complete(
-        self, system: str, messages: list[dict[str, str]], *, seed: int | None
+        self,
+        system: str,
+        messages: list[dict[str, str]],
+        *,
+        seed: int | None,
+        schema: dict[str, Any] | None = None,
     ) -> Completion:
         import openai
         from openai.types.chat import ChatCompletion
@@ -64,7 +71,13 @@ class OpenAIProvider:
             "model": self.spec.model,
             "messages": [{"role": "system", "content": system}, *messages],
             **self._options(seed),
+            **self.extra_body,
         }
+        if schema is not None:  # constrained decoding: only a legal reply can be sampled
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "move", "schema": schema, "strict": True},
+            }
         client = self._client()
         with sdk_call(openai, self.spec.timeout) as attempts:
             # The client's own POST: its retries, timeouts, errors and typed reply, without

@@ -112,7 +112,10 @@ class PriceTable:
         tokens_out: int,
         tokens_cached: int = 0,
     ) -> float | None:
-        """Dollars for one call, or ``None`` when the model has no price."""
+        """Dollars for one call, or ``None`` when the model has no price (a model of the
+        ``local`` provider runs on this machine: it costs nothing)."""
+        if provider == "local":
+            return 0.0
         price = self.price(provider, model)
         if price is None:
             return None

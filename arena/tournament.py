@@ -51,6 +51,14 @@ def fixtures_for(config: TournamentConfig, n_seats: int) -> list[Fixture]:
     )
 
 
+def stop_local_models(config: TournamentConfig) -> None:
+    """Stop the llama.cpp servers the tournament's ``local`` models started."""
+    if any(a.is_llm and a.params.get("provider") == "local" for a in config.agents):
+        from arena.agents.local_server import stop_all
+
+        stop_all()
+
+
 def run_tournament(
     config: TournamentConfig,
     db: str | Path,
@@ -88,7 +96,10 @@ def run_tournament(
             if progress:
                 progress(done, len(fixtures))
 
-        backend.run(pending, db=str(db), tournament_id=row.id, stored=stored_now)
+        try:
+            backend.run(pending, db=str(db), tournament_id=row.id, stored=stored_now)
+        finally:
+            stop_local_models(config)
         void = tuple(store.void_matches(config.name))
     return TournamentReport(
         name=config.name,

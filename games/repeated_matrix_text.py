@@ -189,6 +189,16 @@ class MatrixTextProtocol:
         """The replies that are legal now, for the retry message."""
         return list(self.options)
 
+    def schema(self, observation: dict[str, Any]) -> dict[str, Any]:
+        """A JSON schema whose only instances are legal replies: ``{"move": "Option J"}``, for
+        providers that can constrain decoding to it (the ``move`` is then parsed as usual)."""
+        return {
+            "type": "object",
+            "properties": {"move": {"type": "string", "enum": self.legal_moves(observation)}},
+            "required": ["move"],
+            "additionalProperties": False,
+        }
+
     def fallback(self, observation: dict[str, Any]) -> int:
         """The declared fallback: one's own last realised action (the first option at first)."""
         played = int(observation["round"])

@@ -27,7 +27,7 @@ def copier(request: ChatRequest) -> str:
 def on_loopback(data: dict[str, Any], server: LLMServer) -> dict[str, Any]:
     """The same tournament with every language model pointed at ``server``."""
     for agent in data["agents"]:
-        if "provider" in agent:
+        if "provider" in agent and agent["provider"] != "local":  # a local model runs for real
             anthropic = agent["provider"] == "anthropic"
             agent["base_url"] = server.anthropic_base_url if anthropic else server.openai_base_url
             agent["api_key_env"] = "ARENA_EXAMPLE_KEY"
@@ -52,3 +52,5 @@ def test_example_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     llm_agents = [a.display_name for a in config.agents if a.is_llm]
     assert sorted(usage) == sorted(llm_agents)
     assert all(not u.faults for u in usage.values())  # every reply was a legal move
+    local = [a.display_name for a in config.agents if a.params.get("provider") == "local"]
+    assert all(usage[name].cost == 0.0 and usage[name].tokens_out > 0 for name in local)

