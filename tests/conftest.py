@@ -89,12 +89,13 @@ def write_toml(tmp_path: Path) -> Callable[..., Path]:
 
 
 def run_cli(
-    *args: str | Path, cwd: Path | None = None, timeout: float = 120
+    *args: str | Path, cwd: Path | None = None, timeout: float = 120, typed: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``arena`` console script, as a user would."""
+    """Run the installed ``arena`` console script, as a user would (``typed``: its input)."""
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     return subprocess.run(
         [str(ARENA), *map(str, args)],
+        input=typed,
         capture_output=True,
         text=True,
         cwd=cwd,

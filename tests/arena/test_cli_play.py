@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from arena.match import run_match
 from arena.registry import make_agent
 from arena.store import Store
 from arena.testing.llm_server import LLMServer
-from tests.conftest import ARENA, run_cli
+from tests.conftest import run_cli
 
 GAME = "matrix/prisoners-dilemma-v0"
 TOURNAMENT = f"play/{GAME}(rounds=3)"
@@ -27,16 +26,7 @@ TOURNAMENT = f"play/{GAME}(rounds=3)"
 
 def play(db: Path, *args: str, typed: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """``arena play GAME`` with ``typed`` as everything the person types, then end of input."""
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run(
-        [str(ARENA), "play", GAME, "--db", str(db), *args],
-        input=typed,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-        check=False,
-    )
+    return run_cli("play", GAME, "--db", db, *args, typed=typed, timeout=timeout)
 
 
 def protocol_text(rounds: int = 3) -> tuple[str, str, str]:
