@@ -284,6 +284,18 @@ class Store:
             raise StoreError(f"{self.path}: not an arena database ({error})") from None
 
     def _connect(self) -> sqlite3.Connection:
+        # SQLite opens a file it may not write read-only without a word, and then fails at
+        # the first write (or not, when its -wal and -shm files happen to be writable): ask
+        # the operating system first.
+        folder = self.path.parent
+        if (self.path.exists() and not os.access(self.path, os.W_OK)) or not os.access(
+            folder, os.W_OK
+        ):
+            what = self.path if self.path.exists() else folder
+            raise StoreError(
+                f"{self.path}: cannot write the database ({what} is read-only for this user); "
+                "check its permissions"
+            )
         try:
             db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
