@@ -16,7 +16,7 @@ DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_DIR ?= demo
 
-.PHONY: demo test test-nojit lint bench bench-llm bench-solver clean
+.PHONY: demo test test-nojit lint bench bench-llm bench-local bench-solver clean
 
 $(DEMO_STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,7 +59,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,llm,bench]"
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP) bench-llm bench-solver
+bench: $(BENCH_STAMP) bench-llm bench-local bench-solver
 	$(BIN)/python benchmarks/bench_axelrod_round_robin.py
 
 # The solver beside quantecon, nashpy, pygambit and scipy's HiGHS (and axelrod, when the
@@ -71,6 +71,10 @@ bench-solver: $(STAMP)
 # LLM tournaments against a loopback server: ideal time and CPU per call (no peers to install).
 bench-llm: $(STAMP)
 	$(BIN)/python benchmarks/bench_llm_concurrency.py
+
+# The local model with and without constrained moves: invalid-move and forfeit rates.
+bench-local: $(STAMP)
+	cd benchmarks && ../$(BIN)/python bench_constrained_moves.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
