@@ -8,8 +8,8 @@ with ``constrained = false`` (the model writes free text, parsed by the game's p
 unusable reply is answered with the reason and asked again, up to ``move_retries = 2`` times,
 then the fallback move is a forfeit) and with ``constrained = true`` (the game's JSON schema of
 a legal reply is sent, and llama.cpp samples only replies that match it). Temperature 0.7
-(each call seeded), ``max_tokens = 24``, 2 slots, 2 threads; each run uses a fresh database, so the response cache
-answers nothing.
+(each call seeded), ``max_tokens = 24``, 2 slots, 2 threads; each run uses a fresh database,
+so the response cache answers nothing.
 
 Invalid-move rate: the model's turns with a reply that could not be played (unparseable,
 illegal, empty, refused or truncated), per turn, whether or not a retry then gave a move.
