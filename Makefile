@@ -72,9 +72,11 @@ bench-solver: $(STAMP)
 bench-llm: $(STAMP)
 	$(BIN)/python benchmarks/bench_llm_concurrency.py
 
-# The local model with and without constrained moves: invalid-move and forfeit rates.
+# The local model with and without constrained moves (invalid-move and forfeit rates), and
+# with and without the arena (calls per second at 1, 2 and 4 slots).
 bench-local: $(STAMP)
 	cd benchmarks && ../$(BIN)/python bench_constrained_moves.py
+	cd benchmarks && ../$(BIN)/python bench_local_model.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
