@@ -33,6 +33,8 @@ def equilibrium_lp(M: np.ndarray, cost: np.ndarray) -> np.ndarray:
         b_eq=[1.0],
         bounds=[(0, None)] * n,
         method="highs",
+        # tighter than HiGHS's default 1e-7: the supports below are read at 1e-9
+        options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
     )
     assert result.status == 0
     return np.asarray(result.x)

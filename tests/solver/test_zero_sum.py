@@ -32,6 +32,9 @@ def highs_value(A: np.ndarray) -> float:
         b_eq=[1.0],
         bounds=[(0, None)] * m + [(None, None)],
         method="highs",
+        # HiGHS's default feasibility tolerances (1e-7) are looser than this test's: with them
+        # it once let a probability of -1e-7 through and gave 5.9e-7 for a game of value 0.
+        options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
     )
     assert result.status == 0
     return float(-result.fun)
