@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_MATRIX = "arena.games.matrix_catalogue"
+_MATRIX = "arena.games.matrix.catalogue"
 _TWO = {"players": 2, "api": "parallel", "family": "matrix"}
 
 BUILTIN_GAMES: list[tuple[str, str, str, dict[str, Any]]] = [
@@ -44,7 +44,7 @@ BUILTIN_GAMES: list[tuple[str, str, str, dict[str, Any]]] = [
     ),
 ]
 
-_STRATEGIES = "arena.agents.matrix_strategies"
+_STRATEGIES = "arena.agents.scripted.matrix"
 
 BUILTIN_AGENTS: list[tuple[str, str, str]] = [
     ("always-cooperate", f"{_STRATEGIES}:AlwaysCooperate", "always plays action 0 (cooperate)"),
@@ -82,5 +82,9 @@ BUILTIN_AGENTS: list[tuple[str, str, str]] = [
 ]
 
 # Language-model players are specs (provider, model, ...) built by this class; a tournament
-# file's agent table with a ``provider`` key is one (see arena.agents.llm_spec).
-LLM_AGENT = ("llm", "arena.agents.llm:LLMAgent", "a language model through its provider's API")
+# file's agent table with a ``provider`` key is one (see arena.agents.llm.spec).
+LLM_AGENT = (
+    "llm",
+    "arena.agents.llm.agent:LLMAgent",
+    "a language model through its provider's API",
+)

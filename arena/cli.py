@@ -215,7 +215,7 @@ def agents_register(
     """Register a language model by name in the database, for any tournament to use."""
     from pydantic import ValidationError
 
-    from arena.agents.llm_spec import LLMSpec
+    from arena.agents.llm.spec import LLMSpec
     from arena.names import name_problem
     from arena.registry import AGENTS
     from arena.store import Store
@@ -460,7 +460,7 @@ def play(
     with Store(db) as store:  # opened first: a database that cannot be used fails now
         extra = None
         if spec.is_llm:  # a model answers from the response cache and fills it
-            from arena.llm_cache import ResponseCache
+            from arena.agents.llm.cache import ResponseCache
 
             extra = {"cache": ResponseCache(store.connection)}
         typer.echo(printable(f"{game}, seed {seed}: {name} (seat {seat}) against {against}"))

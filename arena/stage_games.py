@@ -1,6 +1,6 @@
 """Stage games for ``arena solve``: a registered matrix game id, or a TOML, JSON or CSV file.
 
-File formats (payoffs in seat order, see :mod:`arena.games.matrix_payoffs`):
+File formats (payoffs in seat order, see :mod:`arena.games.matrix.payoffs`):
 
 TOML or JSON
     ``payoffs = [A, B, ...]``, one array per player, or ``A = [[...]]`` with ``B = [[...]]``
@@ -110,7 +110,7 @@ def _from_file(path: Path) -> StageGame:
 
 
 def _from_mapping(path: Path, data: dict[str, Any]) -> StageGame:
-    from arena.games.matrix_payoffs import validate_payoffs
+    from arena.games.matrix.payoffs import validate_payoffs
 
     known = {"name", "players", "actions", "payoffs", "A", "B"}
     unknown = sorted(set(data) - known)

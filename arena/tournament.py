@@ -54,7 +54,7 @@ def fixtures_for(config: TournamentConfig, n_seats: int) -> list[Fixture]:
 def stop_local_models(config: TournamentConfig) -> None:
     """Stop the llama.cpp servers the tournament's ``local`` models started."""
     if any(a.is_llm and a.params.get("provider") == "local" for a in config.agents):
-        from arena.agents.local_server import stop_all
+        from arena.agents.llm.local_server import stop_all
 
         stop_all()
 

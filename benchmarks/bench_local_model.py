@@ -1,7 +1,7 @@
 """What the arena adds to a local-model tournament: the same calls with and without it.
 
 The ``local`` provider's SmolLM2-135M-Instruct (llama.cpp through ``xllamacpp``, in a server
-process of its own: ``arena.agents.local_server``) plays Akata et al.'s repeated Prisoner's
+process of its own: ``arena.agents.llm.local_server``) plays Akata et al.'s repeated Prisoner's
 Dilemma (R, S, T, P = 8, 0, 10, 5; options J and F; 3 rounds) against four scripted players
 (tit-for-tat, grim-trigger, always-defect, random) in both seat orders: 8 matches of the
 model, 24 calls, at temperature 0 with ``max_tokens = 8`` and 1, 2 and 4 parallel slots
@@ -23,7 +23,7 @@ the same settings with ``http.client`` from ``slots`` threads (a thread sends th
 when its reply has come, so at most ``slots`` are in flight, as under the arena's limit), no
 arena code in the loop; twice, so that the table shows how much two identical runs differ
 on this machine. The bodies are captured byte for byte during the arena run: the arena's HTTP
-transport (``arena.agents.llm_http.RecordingTransport``) is wrapped to keep each request's
+transport (``arena.agents.llm.http_transport.RecordingTransport``) is wrapped to keep each request's
 body (messages, ``seed``, ``temperature``, ``max_tokens``, ``cache_prompt: false``) in send
 order, with the times it was sent and answered: a list append and four clock reads a call.
 The raw side has no turn-to-turn dependencies (under the arena a match's next call waits for
@@ -113,7 +113,7 @@ def steal_seconds() -> float:
 def captured() -> Iterator[tuple[list[bytes], list[Interval], dict[str, float]]]:
     """The body of every request the arena's HTTP transport sends, in send order, the times
     each was sent and answered, and the process's CPU time at the first send and last answer."""
-    from arena.agents.llm_http import RecordingTransport
+    from arena.agents.llm.http_transport import RecordingTransport
 
     bodies: list[bytes] = []
     calls: list[Interval] = []
@@ -138,9 +138,9 @@ def captured() -> Iterator[tuple[list[bytes], list[Interval], dict[str, float]]]
 
 def arena_run(slots: int, folder: Path) -> dict[str, Any]:
     """Play the tournament through the arena, then replay it from the response cache."""
-    from arena.agents.llm_spec import LLMSpec
-    from arena.agents.local_provider import settings_of
-    from arena.agents.local_server import server_for
+    from arena.agents.llm.local_provider import settings_of
+    from arena.agents.llm.local_server import server_for
+    from arena.agents.llm.spec import LLMSpec
     from arena.config import parse_config
     from arena.store import Store
     from arena.tournament import run_tournament
@@ -200,7 +200,7 @@ def arena_run(slots: int, folder: Path) -> dict[str, Any]:
 
 def raw_run(settings: Any, bodies: list[bytes], slots: int) -> dict[str, Any]:
     """The same bodies straight to a fresh server of the same settings, ``slots`` at a time."""
-    from arena.agents.local_server import LocalServer
+    from arena.agents.llm.local_server import LocalServer
 
     server = LocalServer(settings)
     base_url = server.start()
@@ -265,10 +265,6 @@ def main() -> None:
     slot_values, raw_runs = (SLOTS[:2], 1) if args.quick else (SLOTS, 2)
     # Imports outside the timing: a tournament's first call would otherwise pay for them.
     import openai.types.chat  # noqa: F401
-
-    import arena.agents.local_provider
-    import arena.agents.openai_provider
-    import arena.tournament
 
     load_before = os.getloadavg()
     began = time.perf_counter()

@@ -19,7 +19,8 @@ import time
 from typing import Any
 
 from arena.agents.base import Agent, AgentInfo, MatchContext
-from arena.agents.llm_provider import (
+from arena.agents.llm.cache import cache_key
+from arena.agents.llm.provider import (
     Completion,
     Provider,
     ProviderError,
@@ -29,9 +30,8 @@ from arena.agents.llm_provider import (
     make_provider,
     note_answered,
 )
-from arena.agents.llm_spec import LLMSpec
+from arena.agents.llm.spec import LLMSpec
 from arena.errors import ConfigError, EndpointError, MoveError
-from arena.llm_cache import cache_key
 from arena.records import TurnInfo
 from arena.seeding import derive_seed
 
@@ -278,7 +278,7 @@ class LLMAgent(Agent):
         self, replies: list[Completion], waited: float, faults: list[str], problems: list[str]
     ) -> TurnInfo:
         """What this turn cost and went through, for the match record."""
-        from arena.pricing import default_prices
+        from arena.agents.llm.pricing import default_prices
 
         tokens_in = sum(r.tokens_in for r in replies)
         tokens_out = sum(r.tokens_out for r in replies)

@@ -16,7 +16,7 @@ import sqlite3
 import time
 from typing import Any
 
-from arena.agents.llm_provider import Completion
+from arena.agents.llm.provider import Completion
 
 
 def cache_key(provider: str, model: str, request: dict[str, Any]) -> str:

@@ -1,6 +1,6 @@
 """A model on this machine, through llama.cpp's OpenAI-compatible server and the openai SDK.
 
-The ``local`` provider needs no key and no network. Its server (``arena.agents.local_server``)
+The ``local`` provider needs no key and no network. Its server (``arena.agents.llm.local_server``)
 starts when the first call needs it, and the calls then go through the same adapter as any
 OpenAI-compatible endpoint, so faults, the response cache, token counts and the concurrency
 limit are the same code. Each request asks llama.cpp not to reuse its prompt cache: with it on,
@@ -14,11 +14,11 @@ import asyncio
 import os
 from typing import Any
 
-from arena.agents.llm_provider import Completion
-from arena.agents.llm_spec import LLMSpec
-from arena.agents.local_model import model_path
-from arena.agents.local_server import ServerSettings, server_for
-from arena.agents.openai_provider import OpenAIProvider
+from arena.agents.llm.local_model import model_path
+from arena.agents.llm.local_server import ServerSettings, server_for
+from arena.agents.llm.openai_provider import OpenAIProvider
+from arena.agents.llm.provider import Completion
+from arena.agents.llm.spec import LLMSpec
 
 
 def settings_of(spec: LLMSpec) -> ServerSettings:

@@ -8,7 +8,7 @@ when the arena dies however it dies (the pipe closes with it; on Linux the kerne
 the child SIGKILL when its parent ends). One server runs per model and settings, started when
 the first call needs it and stopped when the process that started it exits.
 
-Run as ``python -m arena.agents.local_server PATH THREADS SLOTS CONTEXT``.
+Run as ``python -m arena.agents.llm.local_server PATH THREADS SLOTS CONTEXT``.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class LocalServer:
         command = [
             sys.executable,
             "-m",
-            "arena.agents.local_server",
+            "arena.agents.llm.local_server",
             str(s.model),
             str(s.threads),
             str(s.slots),

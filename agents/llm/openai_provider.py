@@ -2,22 +2,22 @@
 
 The SDK owns transport retries and backoff (``max_retries`` and ``timeout`` from the spec);
 this adapter maps its replies and errors onto ``Completion`` and ``ProviderError`` and reports
-each attempt the SDK made (see ``arena.agents.llm_http``).
+each attempt the SDK made (see ``arena.agents.llm.http_transport``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from arena.agents.llm_http import recording_http_client
-from arena.agents.llm_provider import (
+from arena.agents.llm.http_transport import recording_http_client
+from arena.agents.llm.provider import (
     Completion,
     ProviderError,
     attempt_faults,
     sdk_call,
     shared_client,
 )
-from arena.agents.llm_spec import LLMSpec
+from arena.agents.llm.spec import LLMSpec
 
 
 class OpenAIProvider:

@@ -1,8 +1,9 @@
 """What language-model tokens cost: a price list per provider and model, and the cost of a turn.
 
 Prices are US dollars per million tokens, read from TOML: the list shipped with the package
-(``arena/data/prices.toml``, dated by its ``as_of``) with the user's own file laid over it, entry
-by entry. Prices change more often than releases do, so the user's file is the one to trust::
+(``agents/llm/data/prices.toml``, dated by its ``as_of``) with the user's own file laid over
+it, entry by entry. Prices change more often than releases do, so the user's file is the one
+to trust::
 
     as_of = 2026-11-23
     [openai]
@@ -124,7 +125,7 @@ class PriceTable:
 
 def shipped_prices_path() -> str:
     """Where the price list shipped with the package is."""
-    return str(files("arena").joinpath("data/prices.toml"))
+    return str(files("arena.agents.llm").joinpath("data/prices.toml"))
 
 
 def _key_path(loc: tuple[int | str, ...]) -> str:

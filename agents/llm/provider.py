@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from arena.agents.llm_http import recording
-from arena.agents.llm_spec import LLMSpec
+from arena.agents.llm.http_transport import recording
+from arena.agents.llm.spec import LLMSpec
 
 DEFAULT_BASE_URLS = {
     "openai": "https://api.openai.com/v1",
@@ -215,13 +215,13 @@ def concurrency_limit(spec: LLMSpec) -> asyncio.Semaphore:
 def make_provider(spec: LLMSpec) -> Provider:
     """The adapter for ``spec.provider`` (imports its SDK only now)."""
     if spec.provider == "anthropic":
-        from arena.agents.anthropic_provider import AnthropicProvider
+        from arena.agents.llm.anthropic_provider import AnthropicProvider
 
         return AnthropicProvider(spec)
     if spec.provider == "local":
-        from arena.agents.local_provider import LocalProvider
+        from arena.agents.llm.local_provider import LocalProvider
 
         return LocalProvider(spec)
-    from arena.agents.openai_provider import OpenAIProvider
+    from arena.agents.llm.openai_provider import OpenAIProvider
 
     return OpenAIProvider(spec)

@@ -124,7 +124,7 @@ class LLMSpec(BaseModel):
                     f"pip install 'strategic-arena[{extra}]'"
                 )
         if self.provider == "local":
-            from arena.agents.local_model import model_path
+            from arena.agents.llm.local_model import model_path
 
             model_path(self.model)  # raises a ConfigError naming what is missing
 

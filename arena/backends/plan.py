@@ -45,7 +45,7 @@ class MatchPlan:
 
     def endpoints(self) -> set[tuple[str, str]]:
         """The model endpoints its language models call."""
-        from arena.agents.llm_provider import endpoint_key
+        from arena.agents.llm.provider import endpoint_key
 
         return {
             endpoint_key(spec.params["provider"], spec.params.get("base_url"))
@@ -104,7 +104,7 @@ class FixturePlayer:
 
     def use_store(self, store: Any) -> None:
         """Answer language models from ``store``'s response cache (and keep new replies there)."""
-        from arena.llm_cache import ResponseCache
+        from arena.agents.llm.cache import ResponseCache
 
         self._store = store
         self._cache = ResponseCache(store.connection) if self.concurrent else None
@@ -212,7 +212,7 @@ class FixturePlayer:
         the pool) around a transaction: SQLite alone would make a waiting writer poll with
         growing sleeps, which idles a worker for longer than the other one holds the database.
         """
-        from arena.agents.llm_provider import answered_endpoints
+        from arena.agents.llm.provider import answered_endpoints
         from arena.store import Store
 
         if self._store is None or str(self._store.path) != db:

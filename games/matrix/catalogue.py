@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from arena.errors import ConfigError
-from arena.games import matrix_payoffs as catalogue
-from arena.games.matrix_payoffs import NamedGame
-from arena.games.repeated_matrix import RepeatedMatrixGame, RepeatParams
+from arena.games.matrix import payoffs as catalogue
+from arena.games.matrix.payoffs import NamedGame
+from arena.games.matrix.repeated import RepeatedMatrixGame, RepeatParams
 from arena.validation import validate_model
 
 

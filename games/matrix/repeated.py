@@ -45,7 +45,7 @@ from pettingzoo import ParallelEnv
 from pydantic import BaseModel, ConfigDict, Field
 
 from arena.errors import ConfigError
-from arena.games.matrix_payoffs import own_first, validate_payoffs
+from arena.games.matrix.payoffs import own_first, validate_payoffs
 from arena.validation import validate_model
 
 MAX_ROUNDS = 1_000_000
@@ -267,7 +267,7 @@ class RepeatedMatrixGame(ParallelEnv):
 
     def text_protocol(self, agent: str, **options: Any) -> Any:
         """The text protocol that tells ``agent`` this game in words and reads its replies."""
-        from arena.games.repeated_matrix_text import MatrixTextProtocol
+        from arena.games.matrix.text import MatrixTextProtocol
 
         player = self.possible_agents.index(agent)
         tables = tuple(np.moveaxis(self.payoffs[q], player, 0) for q in self._orders[player])

@@ -94,7 +94,7 @@ def test_importing_the_registry_and_cli_loads_nothing_heavy() -> None:
     code = (
         "import sys, arena, arena.registry, arena.cli\n"
         "heavy = [m for m in ('numpy', 'numba', 'pettingzoo', 'gymnasium', 'pydantic',"
-        " 'arena.games.repeated_matrix', 'arena.agents.matrix_strategies') if m in sys.modules]\n"
+        " 'arena.games.matrix.repeated', 'arena.agents.scripted.matrix') if m in sys.modules]\n"
         "print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from arena.agents import local_server
-from arena.agents.local_model import model_path
+from arena.agents.llm import local_server
+from arena.agents.llm.local_model import model_path
 from arena.config import load_config
 from arena.errors import ConfigError
 from arena.registry import make_agent

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from arena.errors import ConfigError
-from arena.pricing import (
+from arena.agents.llm.pricing import (
     ENVIRONMENT_VARIABLE,
     PROVIDERS,
     ModelPrice,
     default_prices,
     load_prices,
 )
+from arena.errors import ConfigError
 
 # Round numbers, so that the arithmetic below reads at a glance.
 USER_PRICES = """

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from arena.agents.base import AgentInfo, MatchContext, ScriptedAgent
-from arena.agents.matrix_strategies import nowak_sigmund_generosity
+from arena.agents.scripted.matrix import nowak_sigmund_generosity
 from arena.match import play_match
 from arena.registry import AGENTS, GAMES, make_agent, make_game
 
-REFERENCE = json.loads((Path(__file__).parents[1] / "data" / "axelrod_reference.json").read_text())
+REFERENCE = json.loads((Path(__file__).parents[2] / "data" / "axelrod_reference.json").read_text())
 PD = "matrix/prisoners-dilemma-v0"
 
 

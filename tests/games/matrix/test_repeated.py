@@ -13,7 +13,7 @@ import pytest
 from pettingzoo.test import api_test, parallel_api_test, parallel_seed_test, seed_test
 
 from arena.errors import ConfigError
-from arena.games.matrix_payoffs import own_first
+from arena.games.matrix.payoffs import own_first
 from arena.registry import GAMES, make_game
 from tests.arena.test_cli import assert_one_line_error
 from tests.conftest import run_cli, tournament_text
