@@ -158,7 +158,7 @@ class HumanAgent(Agent):
             reply = line.rstrip("\r\n")
             typed.append(reply)
             try:
-                action = self.protocol.parse(reply)
+                action = self.protocol.parse(reply, observation)
                 break
             except MoveError as error:
                 faults.append(error.fault)

@@ -37,6 +37,12 @@ BUILTIN_GAMES: list[tuple[str, str, str, dict[str, Any]]] = [
         _TWO,
     ),
     (
+        "bargaining/buyer-seller-v0",
+        "arena.games.bargaining.buyer_seller:BuyerSellerGame",
+        "a seller and a buyer haggle over one item's price (Fu et al. 2023: a $8 balloon)",
+        {"players": 2, "api": "aec", "family": "bargaining"},
+    ),
+    (
         "matrix/custom-v0",
         f"{_MATRIX}:custom",
         "any repeated normal-form game: payoffs = one array per player, in seat order",
@@ -49,7 +55,11 @@ _STRATEGIES = "arena.agents.scripted.matrix"
 BUILTIN_AGENTS: list[tuple[str, str, str]] = [
     ("always-cooperate", f"{_STRATEGIES}:AlwaysCooperate", "always plays action 0 (cooperate)"),
     ("always-defect", f"{_STRATEGIES}:AlwaysDefect", "always plays action 1 (defect)"),
-    ("random", f"{_STRATEGIES}:RandomPlayer", "action 0 with probability p (default 0.5)"),
+    (
+        "random",
+        "arena.agents.scripted.random_player:RandomPlayer",
+        "a uniformly random legal move in every game (matrix games: action 0 with probability p)",
+    ),
     ("tit-for-tat", f"{_STRATEGIES}:TitForTat", "cooperates, then copies the opponent"),
     ("tit-for-two-tats", f"{_STRATEGIES}:TitForTwoTats", "defects after two defections in a row"),
     (
@@ -81,6 +91,33 @@ BUILTIN_AGENTS: list[tuple[str, str, str]] = [
     ),
 ]
 
+_NEGOTIATORS = "arena.agents.scripted.bargaining"
+
+BUILTIN_AGENTS += [
+    (
+        "boulware",
+        f"{_NEGOTIATORS}:Boulware",
+        "time-dependent tactic that holds out and concedes late (beta = 0.2)",
+    ),
+    ("linear", f"{_NEGOTIATORS}:Linear", "time-dependent tactic that concedes evenly (beta = 1)"),
+    (
+        "conceder",
+        f"{_NEGOTIATORS}:Conceder",
+        "time-dependent tactic that gives way early (beta = 5)",
+    ),
+    ("hardliner", f"{_NEGOTIATORS}:Hardliner", "never concedes: its opening, take it or leave it"),
+    (
+        "tit-for-tat-concession",
+        f"{_NEGOTIATORS}:TitForTatConcession",
+        "concedes as much as the other side conceded last",
+    ),
+    (
+        "equilibrium",
+        f"{_NEGOTIATORS}:Equilibrium",
+        "the solver's split where the game has one, else the Nash split of the offers",
+    ),
+]
+
 # Language-model players are specs (provider, model, ...) built by this class; a tournament
 # file's agent table with a ``provider`` key is one (see arena.agents.llm.spec).
 LLM_AGENT = (
@@ -88,3 +125,13 @@ LLM_AGENT = (
     "arena.agents.llm.agent:LLMAgent",
     "a language model through its provider's API",
 )
+
+# Judges: moderators decide deals in free-text negotiations; critics write feedback.
+BUILTIN_JUDGES: list[tuple[str, str, str, str]] = [
+    (
+        "rule",
+        "arena.judges.rule_moderator:RuleModerator",
+        "moderator: a deal is an explicit acceptance of the other side's standing price",
+        "moderator",
+    ),
+]

@@ -165,6 +165,7 @@ def agents_list(
         [
             e["name"],
             e["kind"],
+            "all" if "*" in e["families"] else ", ".join(e["families"]),
             "yes" if e["stochastic"] else "no",
             "inf" if e["memory_depth"] is None else f"{e['memory_depth']:g}",
             e["axelrod_name"] or "",
@@ -172,7 +173,8 @@ def agents_list(
         ]
         for e in entries
     ]
-    _table("Agents", ["name", "kind", "stochastic", "memory", "axelrod", "summary"], rows)
+    headers = ["name", "kind", "plays", "stochastic", "memory", "axelrod", "summary"]
+    _table("Agents", headers, rows)
 
 
 @agents_app.command("register")

@@ -65,6 +65,13 @@ class GameSection(BaseModel):
     id: str = Field(min_length=1)
 
 
+class ModeratorSection(BaseModel):
+    """``[moderator]``: who decides deals in free-text negotiations (not rated)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    name: str = Field("rule", min_length=1)
+
+
 class AgentSection(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True, strict=True)
     name: Name
@@ -76,6 +83,7 @@ class TournamentFile(BaseModel):
     tournament: TournamentSection
     game: GameSection
     schedule: ScheduleSection = Field(default_factory=ScheduleSection)
+    moderator: ModeratorSection | None = None
     agents: list[AgentSection] = Field(min_length=1)
 
 
@@ -123,10 +131,11 @@ class TournamentConfig:
     self_play: bool
     agents: tuple[AgentSpec, ...]
     source: str = "<config>"
+    moderator: dict[str, Any] | None = None  # the [moderator] table; None: the rule moderator
 
     def results_key(self) -> dict[str, Any]:
         """Everything that decides the results (not workers or db): what resuming must match."""
-        return {
+        key = {
             "name": self.name,
             "seed": self.seed,
             "game": {"id": self.game_id, **self.game_params},
@@ -141,6 +150,9 @@ class TournamentConfig:
                 for a in self.agents
             ],
         }
+        if self.moderator is not None:  # absent from files that set none, as before
+            key["moderator"] = self.moderator
+        return key
 
 
 def registered_agents(db: str | Path) -> dict[str, dict[str, Any]]:
@@ -285,6 +297,15 @@ def parse_config(
             f"{seatings:,} seatings make {seatings * schedule.repetitions:,} matches; a "
             f"tournament holds at most {MAX_MATCHES:,} (split it into several tournaments)"
         )
+    moderator = None
+    if parsed.moderator is not None:
+        moderator = {"name": parsed.moderator.name, **(parsed.moderator.model_extra or {})}
+        from arena.registry import make_moderator
+
+        try:
+            make_moderator(moderator)
+        except ArenaError as error:
+            raise ConfigError(f"{source}: [moderator] name: {error}") from None
     return TournamentConfig(
         name=parsed.tournament.name,
         seed=parsed.tournament.seed,
@@ -297,4 +318,5 @@ def parse_config(
         self_play=schedule.self_play,
         agents=tuple(specs),
         source=source,
+        moderator=moderator,
     )

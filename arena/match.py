@@ -9,7 +9,7 @@ from typing import Any
 
 from arena.agents.base import Agent, MatchContext, ScriptedAgent
 from arena.errors import ConfigError
-from arena.records import MatchRecord, Turn
+from arena.records import MatchRecord, Turn, TurnInfo
 from arena.seeding import seat_seed
 
 
@@ -29,6 +29,9 @@ def _context(
     if agent.info.uses_llm or agent.info.reads_text:
         options = {"seed": seat_seed(seed, seat), **agent.protocol_options()}
         protocol = env.text_protocol(agent_id, **options)
+    extra = dict(extra or {})
+    if hasattr(env, "public_info"):  # what every seat may know (item, currency), not the rules
+        extra["public"] = env.public_info()
     return MatchContext(
         game_id=game_id,
         agent_id=agent_id,
@@ -36,7 +39,7 @@ def _context(
         seed=seat_seed(seed, seat),
         opponents=opponents,
         protocol=protocol,
-        extra=dict(extra or {}),
+        extra=extra,
     )
 
 
@@ -117,7 +120,30 @@ async def _play_parallel(env: Any, agents: Sequence[Agent], seed: int) -> tuple[
     return turns, infos
 
 
-async def _play_aec(env: Any, agents: Sequence[Agent], seed: int) -> tuple[list[Turn], dict]:
+async def _moderated(
+    env: Any, agent: Agent, agent_id: str, action: Any, moderator: Any
+) -> tuple[Any, dict[str, Any] | None]:
+    """A free-text move with the moderator's verdict folded in (the game's protocol says how).
+
+    Only seats whose protocol declares itself ``moderated`` (free talk, where the reply is the
+    message and closes nothing by itself) are moderated; the verdict is returned for the record.
+    """
+    context = getattr(agent, "context", None)
+    protocol = context.protocol if context is not None else None
+    if protocol is None or not getattr(protocol, "moderated", False):
+        return action, None
+    if moderator is None:
+        from arena.judges.rule_moderator import RuleModerator
+
+        moderator = RuleModerator()
+    dialogue = [*env.dialogue(), (agent_id, action["message"])]
+    verdict = await moderator.moderate(dialogue, protocol.currency)
+    return protocol.settle(action, verdict), verdict.as_dict()
+
+
+async def _play_aec(
+    env: Any, agents: Sequence[Agent], seed: int, moderator: Any = None
+) -> tuple[list[Turn], dict]:
     env.reset(seed=seed)
     seat_of = {agent_id: seat for seat, agent_id in enumerate(env.possible_agents)}
     by_id = dict(zip(env.possible_agents, agents))
@@ -131,13 +157,20 @@ async def _play_aec(env: Any, agents: Sequence[Agent], seed: int) -> tuple[list[
             env.step(None)
             continue
         agent = by_id[agent_id]
+        verdict = None
         if isinstance(agent, ScriptedAgent):
             action = agent.decide(observation)
         else:
             action = await agent.act(observation)
+            action, verdict = await _moderated(env, agent, agent_id, action, moderator)
         env.step(action)
         info = agent.pop_turn_info() or ()
-        turns.append(Turn(step, seat_of[agent_id], action, env.rewards.get(agent_id), *info))
+        reward = env.rewards.get(agent_id)
+        if verdict is None:
+            turns.append(Turn(step, seat_of[agent_id], action, reward, *info))
+        else:
+            details = TurnInfo(*info)
+            turns.append(Turn(step, seat_of[agent_id], action, reward, *details, verdict=verdict))
         step += 1
     return turns, infos
 
@@ -162,17 +195,22 @@ async def run_match(
     params: dict[str, Any] | None = None,
     match_index: int | None = None,
     extra: dict[str, Any] | None = None,
+    moderator: Any = None,
 ) -> MatchRecord:
     """Play one episode of ``env`` with ``agents`` in seat order and return its record.
 
     ``extra`` reaches every agent in its ``MatchContext`` (the LLM response cache, say).
+    ``moderator`` decides deals in free-text negotiations (default: the rule moderator).
     """
     from pettingzoo import AECEnv
 
     started = time.perf_counter()
     seat_agents(env, agents, game_id=game_id, seed=seed, extra=extra)
-    play = _play_aec if isinstance(env, AECEnv) else _play_parallel
-    turns, infos = await play(env, agents, seed)
+    if isinstance(env, AECEnv):
+        turns, infos = await _play_aec(env, agents, seed, moderator)
+    else:
+        turns, infos = await _play_parallel(env, agents, seed)
+    outcome = env.outcome() if hasattr(env, "outcome") else {}
     return MatchRecord(
         game_id=game_id,
         params=dict(params or {}),
@@ -183,6 +221,7 @@ async def run_match(
         steps=(turns[-1].step + 1) if turns else 0,
         match_index=match_index,
         duration=time.perf_counter() - started,
+        outcome=outcome,
     )
 
 
@@ -190,7 +229,7 @@ def play_match(
     game_id: str,
     agents: Sequence[str | Agent],
     seed: int = 0,
-    api: str = "parallel",
+    api: str | None = None,
     **params: Any,
 ) -> MatchRecord:
     """Play one match of a registered game between registered agents (or agent objects).

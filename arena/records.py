@@ -20,6 +20,7 @@ class Turn(NamedTuple):
     cost: float | None = None
     fault: str | None = None
     tokens_cached: int | None = None
+    verdict: dict[str, Any] | None = None  # a moderator's verdict on this turn (negotiations)
 
 
 class TurnInfo(NamedTuple):
@@ -51,6 +52,8 @@ class MatchRecord:
     steps: int = 0
     match_index: int | None = None
     duration: float = 0.0
+    outcome: dict[str, Any] = field(default_factory=dict)  # the game's own end report
+    metrics: dict[str, Any] = field(default_factory=dict)  # yardsticks computed after the match
 
     def moves(self, seat: int) -> list[Any]:
         """Every action ``seat`` took, in order."""

@@ -96,13 +96,15 @@ JUDGES = Registry("judge", "arena.judges")
 
 
 def _register_builtins() -> None:
-    from arena.builtins import BUILTIN_AGENTS, BUILTIN_GAMES, LLM_AGENT
+    from arena.builtins import BUILTIN_AGENTS, BUILTIN_GAMES, BUILTIN_JUDGES, LLM_AGENT
 
     for name, target, summary, extra in BUILTIN_GAMES:
         GAMES.register(name, target, summary, **extra)
     for name, target, summary in BUILTIN_AGENTS:
         AGENTS.register(name, target, summary, kind="scripted")
     AGENTS.register(*LLM_AGENT, kind="llm")
+    for name, target, summary, kind in BUILTIN_JUDGES:
+        JUDGES.register(name, target, summary, kind=kind)
 
 
 _register_builtins()
@@ -113,9 +115,11 @@ def game_family(game_id: str) -> str:
     return game_id.split("/", 1)[0]
 
 
-def make_game(game_id: str, api: str = "parallel", **params: Any) -> Any:
-    """Build a registered game: its native PettingZoo env, or its AEC view with ``api="aec"``."""
-    if api not in ("parallel", "aec"):
+def make_game(game_id: str, api: str | None = None, **params: Any) -> Any:
+    """Build a registered game: its native PettingZoo env (Parallel for simultaneous moves,
+    AEC for turns), or with ``api="aec"`` the AEC view of any game (``api="parallel"`` asks
+    for the Parallel API, which only simultaneous games have)."""
+    if api not in (None, "parallel", "aec"):
         raise ConfigError(f"api: expected 'parallel' or 'aec', got {api!r}")
     env = GAMES.get(game_id).load()(**params)
     from pettingzoo import AECEnv, ParallelEnv
@@ -137,3 +141,14 @@ def agent_class(name: str) -> Any:
 def make_agent(name: str, display_name: str | None = None, **params: Any) -> Any:
     """Build a registered agent; ``display_name`` is how results and leaderboards name it."""
     return agent_class(name)(name=display_name or name, **params)
+
+
+def make_moderator(spec: Mapping[str, Any] | None) -> Any:
+    """A fresh moderator from a ``[moderator]`` table (``None``: the default, ``rule``)."""
+    spec = dict(spec or {"name": "rule"})
+    name = spec.pop("name", "rule")
+    entry = JUDGES.get(name)
+    if entry.extra.get("kind") != "moderator":
+        moderators = ", ".join(e.name for e in JUDGES if e.extra.get("kind") == "moderator")
+        raise ConfigError(f"{name!r} is not a moderator (moderators: {moderators})")
+    return entry.load()(**spec)

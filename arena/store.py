@@ -34,7 +34,7 @@ from typing import Any
 from arena.errors import StoreError
 from arena.records import MatchRecord, Turn
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TABLES = (
     "tournaments",
     "matches",
@@ -46,8 +46,8 @@ TABLES = (
     "llm_cache",
     "void_matches",
 )
-_DETAILS = "text, latency, tokens_in, tokens_out, cost, fault, tokens_cached"  # Turn[4:]
-_NO_DETAILS = (None,) * 7  # a turn with no text, latency, tokens, cost or fault
+_DETAILS = "text, latency, tokens_in, tokens_out, cost, fault, tokens_cached, verdict"  # Turn[4:]
+_NO_DETAILS = (None,) * 8  # a turn with no text, latency, tokens, cost, fault or verdict
 
 _SCHEMA = """
 CREATE TABLE tournaments (
@@ -133,6 +133,11 @@ CREATE TABLE void_matches (
     created_at REAL NOT NULL,
     PRIMARY KEY (tournament_id, match_index)
 ) WITHOUT ROWID;
+""",
+    4: """
+ALTER TABLE turn_details ADD COLUMN verdict TEXT;
+ALTER TABLE matches ADD COLUMN outcome TEXT;
+ALTER TABLE matches ADD COLUMN metrics TEXT;
 """,
 }
 
@@ -537,7 +542,8 @@ class Store:
             for record in records:
                 cursor = db.execute(
                     "INSERT OR IGNORE INTO matches (tournament_id, match_index, game_id, params,"
-                    " seed, steps, duration, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " seed, steps, duration, created_at, outcome, metrics)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         tournament_id,
                         record.match_index,
@@ -547,6 +553,8 @@ class Store:
                         record.steps,
                         record.duration,
                         now,
+                        _dumps(record.outcome) if record.outcome else None,
+                        _dumps(record.metrics) if record.metrics else None,
                     ),
                 )
                 if cursor.rowcount == 0:
@@ -568,11 +576,15 @@ class Store:
                 db.executemany(
                     "INSERT INTO seat_turns VALUES (?, ?, ?)", _seat_rows(match_id, record.turns)
                 )
-                details = [(match_id, *t[:2], *t[4:]) for t in record.turns if t[4:] != _NO_DETAILS]
+                details = [
+                    (match_id, *t[:2], *t[4:11], None if t[11] is None else _dumps(t[11]))
+                    for t in record.turns
+                    if t[4:] != _NO_DETAILS
+                ]
                 if details:
                     db.executemany(
                         f"INSERT INTO turn_details (match_id, step, seat, {_DETAILS})"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         details,
                     )
                 written += 1
@@ -654,19 +666,20 @@ class Store:
     def match(self, tournament: str, match_index: int) -> MatchRecord:
         """Read one stored match back, turns included."""
         row = self._db.execute(
-            "SELECT m.id, m.game_id, m.params, m.seed, m.steps, m.duration FROM matches m"
+            f"SELECT m.id, m.game_id, m.params, m.seed, m.steps, m.duration, {self._outcome}"
+            " FROM matches m"
             " JOIN tournaments t ON t.id = m.tournament_id"
             " WHERE t.name = ? AND m.match_index = ?",
             (tournament, match_index),
         ).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: no match {match_index} in tournament {tournament!r}")
-        match_id, game_id, params, seed, steps, duration = row
+        match_id, game_id, params, seed, steps, duration, outcome, metrics = row
         players = self._db.execute(
             "SELECT agent, payoff FROM match_players WHERE match_id = ? ORDER BY seat", (match_id,)
         ).fetchall()
         details = {
-            (r[0], r[1]): r[2:]
+            (r[0], r[1]): (*r[2:9], None if r[9] is None else json.loads(r[9]))
             for r in self._db.execute(
                 f"SELECT step, seat, {self._details} FROM turn_details WHERE match_id = ?",
                 (match_id,),
@@ -689,12 +702,21 @@ class Store:
             steps=steps,
             match_index=match_index,
             duration=duration,
+            outcome=json.loads(outcome) if outcome else {},
+            metrics=json.loads(metrics) if metrics else {},
         )
 
     @property
     def _details(self) -> str:
-        """The detail columns as this file's schema has them (v1 and v2 lack tokens_cached)."""
-        return _DETAILS if self.version >= 3 else _DETAILS.replace("tokens_cached", "NULL")
+        """The detail columns as this file's schema has them (v1 and v2 lack tokens_cached,
+        v4 and older the verdict)."""
+        columns = _DETAILS if self.version >= 5 else _DETAILS.replace("verdict", "NULL")
+        return columns if self.version >= 3 else columns.replace("tokens_cached", "NULL")
+
+    @property
+    def _outcome(self) -> str:
+        """The outcome and metrics columns (NULL in files older than v5)."""
+        return "m.outcome, m.metrics" if self.version >= 5 else "NULL, NULL"
 
     def count(self, table: str) -> int:
         """Rows in one of the store's tables (for reports and tests)."""

@@ -68,7 +68,7 @@ def run_tournament(
 ) -> TournamentReport:
     """Play every match of ``config`` not yet stored in ``db`` and store it."""
     started = time.perf_counter()
-    plan = MatchPlan(config.game_id, config.game_params, config.agents)
+    plan = MatchPlan(config.game_id, config.game_params, config.agents, config.moderator)
     n_seats = len(plan.make_env().possible_agents)
     fixtures = fixtures_for(config, n_seats)
     db = Path(db)
@@ -129,7 +129,8 @@ def replay_match(db: str | Path, tournament: str, match_index: int) -> MatchReco
         stored = store.match(tournament, match_index)
         by_name = {agent["display_name"]: agent for agent in row.config["agents"]}
         specs = tuple(AgentSpec(by_name[n]["name"], by_name[n]["params"], n) for n in stored.agents)
-        player = FixturePlayer(MatchPlan(stored.game_id, stored.params, specs))
+        moderator = row.config.get("moderator")
+        player = FixturePlayer(MatchPlan(stored.game_id, stored.params, specs, moderator))
         player.use_store(store)
         fixture = Fixture(match_index, tuple(range(len(specs))), stored.seed)
         (record,) = player.play([fixture])

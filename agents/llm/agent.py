@@ -125,9 +125,14 @@ class LLMAgent(Agent):
         self.transcripts: list[str] = []
 
     def protocol_options(self) -> dict[str, Any]:
-        options: dict[str, Any] = {"shuffle": self.spec.shuffle_options}
+        # Only what the spec sets: a game whose protocol has no such option says so.
+        options: dict[str, Any] = {}
+        if self.spec.shuffle_options:
+            options["shuffle"] = True
         if self.spec.labels:
             options["labels"] = tuple(self.spec.labels)
+        if self.spec.protocol:
+            options["protocol"] = self.spec.protocol
         return options
 
     def reset(self, context: MatchContext) -> None:
@@ -236,7 +241,7 @@ class LLMAgent(Agent):
             faults.extend(reply.faults)
             replies.append(reply)
             try:
-                action = self._parse(reply)
+                action = self._parse(reply, observation)
                 break
             except MoveError as error:
                 faults.append("truncated" if reply.truncated else error.fault)
@@ -263,7 +268,7 @@ class LLMAgent(Agent):
         self._step += 1
         return action
 
-    def _parse(self, reply: Completion) -> Any:
+    def _parse(self, reply: Completion, observation: Any) -> Any:
         """The move a reply names, or ``MoveError`` saying why there is none."""
         if reply.refused:
             raise MoveError("the reply was a refusal", fault="refusal")
@@ -272,7 +277,7 @@ class LLMAgent(Agent):
         text = reply.text
         if self.spec.constrained:
             text = constrained_move(text)
-        return self.protocol.parse(move_text(text, self.spec.predict_first))
+        return self.protocol.parse(move_text(text, self.spec.predict_first), observation)
 
     def _turn_info(
         self, replies: list[Completion], waited: float, faults: list[str], problems: list[str]

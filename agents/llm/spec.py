@@ -55,6 +55,7 @@ class LLMSpec(BaseModel):
     shuffle_options: bool = False  # list the options in a new order every round
     labels: list[str] | None = None  # option labels, e.g. ["J", "F"]
     constrained: bool = False  # send the game's schema of a legal reply (constrained decoding)
+    protocol: str | None = Field(None, pattern=r"^[a-z][a-z0-9_-]{0,31}$")  # the game's style
     # The "local" provider's llama.cpp server (measured defaults: benchmarks/results/local_model.md)
     threads: int | None = Field(None, ge=1, le=256)  # CPU threads; default: the cores available
     slots: int = Field(2, ge=1, le=64)  # requests answered in parallel

@@ -48,37 +48,6 @@ class AlwaysDefect(ScriptedAgent):
         return D
 
 
-class RandomParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-    p: float | None = Field(
-        None, ge=0.0, le=1.0, description="probability of action 0; default: all actions alike"
-    )
-
-
-class RandomPlayer(ScriptedAgent):
-    """Plays action 0 with probability ``p``, otherwise one of the other actions uniformly.
-
-    Without ``p`` every action is equally likely (with two actions: ``p = 0.5``, as axelrod's
-    ``Random``).
-    """
-
-    info = AgentInfo(True, 0, source="Axelrod (1980)", axelrod_name="Random")
-    Params = RandomParams
-
-    def reset(self, context: MatchContext) -> None:
-        super().reset(context)
-        self._rng = random.Random(context.seed)
-        self._p: float | None = self.params.p  # type: ignore[attr-defined]
-
-    def decide(self, observation: dict[str, Any]) -> int:
-        n = observation["payoff_matrix"].shape[0]
-        if self._p is None:
-            return self._rng.randrange(n)
-        if self._rng.random() < self._p:
-            return C
-        return 1 + self._rng.randrange(n - 1) if n > 1 else C
-
-
 class TitForTat(ScriptedAgent):
     """Cooperates first, then copies the opponent's previous move (Rapoport)."""
 

@@ -28,6 +28,15 @@ class MatchPlan:
     game_id: str
     game_params: dict[str, Any]
     agents: tuple[AgentSpec, ...]
+    moderator: dict[str, Any] | None = None  # the [moderator] table (None: the rule moderator)
+
+    def make_moderator(self) -> Any:
+        """A fresh moderator for one match (None when the tournament names none)."""
+        if self.moderator is None:
+            return None
+        from arena.registry import make_moderator
+
+        return make_moderator(self.moderator)
 
     def make_env(self) -> Any:
         from arena.registry import make_game
@@ -128,6 +137,7 @@ class FixturePlayer:
                 params=self.plan.game_params,
                 match_index=fixture.index,
                 extra={"cache": self._cache} if self._cache is not None else None,
+                moderator=self.plan.make_moderator(),
             )
         except EndpointError as error:
             if error.stops_tournament:

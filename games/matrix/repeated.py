@@ -272,6 +272,12 @@ class RepeatedMatrixGame(ParallelEnv):
         player = self.possible_agents.index(agent)
         tables = tuple(np.moveaxis(self.payoffs[q], player, 0) for q in self._orders[player])
         horizon = None if self.continuation is not None else self.rounds
+        unknown = set(options) - {"labels", "shuffle", "seed"}
+        if unknown:
+            raise ConfigError(
+                f"matrix games take no {', '.join(sorted(unknown))} option (their text "
+                "protocol takes labels and shuffle_options)"
+            )
         return MatrixTextProtocol(
             payoffs=tables, horizon=horizon, continuation=self.continuation, **options
         )

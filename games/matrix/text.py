@@ -161,8 +161,9 @@ class MatrixTextProtocol:
         lines.append(f"Q: Which option do you choose, {question}? Answer with the option only.")
         return "\n".join(lines)
 
-    def parse(self, reply: str) -> int:
-        """The action a reply names; ``MoveError`` says why when it names none or several."""
+    def parse(self, reply: str, observation: dict[str, Any] | None = None) -> int:
+        """The action a reply names; ``MoveError`` says why when it names none or several (every
+        option is legal in every round, so ``observation`` is not needed)."""
         if not isinstance(reply, str) or not reply.strip():
             raise MoveError("the reply is empty; " + self._expected(), fault="empty")
         named = {m.group(1).lower() for m in _OPTION.finditer(reply)}

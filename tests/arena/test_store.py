@@ -245,14 +245,19 @@ def test_a_read_only_database_can_be_read_by_anyone(tmp_path: Path) -> None:
 
 def test_reading_an_older_database_does_not_upgrade_it(tmp_path: Path) -> None:
     db = filled(tmp_path / "a.db")
-    with sqlite3.connect(db) as con:  # back to version 3: no void_matches table
+    with sqlite3.connect(db) as con:  # back to version 3: no void_matches, verdicts, outcomes
         con.execute("DROP TABLE void_matches")
+        for table, column in (("turn_details", "verdict"), ("matches", "outcome")):
+            con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        con.execute("ALTER TABLE matches DROP COLUMN metrics")
         con.execute("PRAGMA user_version=3")
     with Store(db, readonly=True) as store:
         assert store.version == 3
         assert len(store.results("t")) == 1 and store.void_matches("t") == []
         assert store.usage("t") == {}
+        match = store.match("t", 0)
+        assert match.outcome == {} and all(turn.verdict is None for turn in match.turns)
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA user_version").fetchone()[0] == 3
     with Store(db) as store:  # a writer upgrades it
-        assert store.version == SCHEMA_VERSION == 4
+        assert store.version == SCHEMA_VERSION == 5

@@ -1,0 +1,231 @@
+"""Scripted negotiators for the bargaining games, each with a short natural message per move.
+
+Time-dependent tactics after Faratin, Sierra and Jennings (1998): at its k-th of n turns a
+negotiator concedes the fraction ``alpha = (k / (n - 1)) ** (1 / beta)`` of the way from its
+opening to its reservation (the seller's cost, the buyer's value). ``beta < 1`` is Boulware
+(holds out, concedes at the deadline), ``beta = 1`` linear, ``beta > 1`` Conceder (gives way
+early). Every negotiator accepts the other side's standing offer when it is at least as good
+as the offer it would make next, and at its last turn any offer better than no deal.
+
+The messages are ordinary sentences ("I can let it go for $17."), so a language model facing a
+scripted negotiator reads what it would read from a person. They never state a private number
+except as an offer the negotiator chooses to make.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from arena.agents.base import AgentInfo, MatchContext, ScriptedAgent
+from arena.games.bargaining.buyer_seller import ACCEPT, NONE, OFFER, WALK, move
+from arena.games.bargaining.messages import format_price
+
+BUYER_SELLER = "bargaining/buyer-seller-v0"
+_CENT = 0.01  # prices are quoted in cents: an offer within a cent of a target meets it
+SELLER = 0
+
+
+def _round_cents(price: float) -> float:
+    return round(price, 2)
+
+
+class BuyerSellerView:
+    """What a negotiator needs from a buyer-seller observation, in its own terms."""
+
+    def __init__(self, observation: dict[str, Any]) -> None:
+        self.role = int(observation["role"])
+        self.seller = self.role == SELLER
+        self.reservation = float(observation["private"])
+        self.outside = float(observation["outside"])
+        opening = float(observation["opening"])
+        # An opening on the wrong side of one's reservation is treated as the reservation.
+        worse = opening < self.reservation if self.seller else opening > self.reservation
+        self.opening = self.reservation if worse else opening
+        self.turns_left = int(observation["turns_left"])
+        history = observation["history"][: int(observation["turn"])]
+        self.own_moves = sum(1 for r in history if int(r[0]) == self.role)
+        self.own_offers = [float(r[2]) for r in history if int(r[0]) == self.role and r[1] == OFFER]
+        self.their_offers = [
+            float(r[2]) for r in history if int(r[0]) != self.role and r[1] == OFFER
+        ]
+        standing = float(observation["standing"][1 - self.role])
+        self.standing = None if standing < 0 else standing
+
+    def payoff(self, price: float) -> float:
+        """One's own payoff from a deal at ``price``."""
+        return price - self.reservation if self.seller else self.reservation - price
+
+    def at(self, alpha: float) -> float:
+        """The price a fraction ``alpha`` of the way from the opening to the reservation."""
+        alpha = min(max(alpha, 0.0), 1.0)
+        return _round_cents(self.opening + alpha * (self.reservation - self.opening))
+
+
+class Negotiator(ScriptedAgent):
+    """The machinery every scripted negotiator shares: offers, acceptance and messages."""
+
+    info = AgentInfo(False, float("inf"), families=("bargaining",), source="")
+
+    def reset(self, context: MatchContext) -> None:
+        super().reset(context)
+        public = context.extra.get("public", {})
+        self.currency = str(public.get("currency", "$"))
+        self.item = str(public.get("item", "it"))
+
+    def decide(self, observation: dict[str, Any]) -> Any:
+        if self.context.game_id != BUYER_SELLER:
+            raise NotImplementedError(f"{self.name} does not play {self.context.game_id}")
+        view = BuyerSellerView(observation)
+        offer = self.next_price(view)
+        if view.standing is not None and self._accepts(view, offer):
+            return move(ACCEPT, NONE, f"Deal at {self._price(view.standing)}.")
+        if offer is None:
+            return move(WALK, NONE, "That is too far from what I can do; I walk away.")
+        return move(OFFER, offer, self._offer_message(view, offer))
+
+    def next_price(self, view: BuyerSellerView) -> float | None:
+        """The price this negotiator would offer now (``None``: it would walk away)."""
+        raise NotImplementedError
+
+    def _accepts(self, view: BuyerSellerView, offer: float | None) -> bool:
+        assert view.standing is not None
+        gain = view.payoff(view.standing)
+        if gain < view.outside or (gain == view.outside and view.turns_left > 1):
+            return False
+        if offer is None or view.turns_left == 1:
+            return True
+        return gain >= view.payoff(offer) - _CENT
+
+    def _price(self, price: float) -> str:
+        return format_price(price, self.currency)
+
+    def _offer_message(self, view: BuyerSellerView, price: float) -> str:
+        shown = self._price(price)
+        if view.seller:
+            return f"I can let the {self.item} go for {shown}."
+        return f"I can pay {shown} for the {self.item}."
+
+
+class TimeDependentParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    beta: float = Field(1.0, gt=0.0, le=100.0, description="concession exponent")
+
+
+class TimeDependent(Negotiator):
+    """Faratin et al.'s time-dependent tactic with concession exponent ``beta``."""
+
+    info = AgentInfo(
+        False, float("inf"), families=("bargaining",), source="Faratin, Sierra, Jennings (1998)"
+    )
+    Params = TimeDependentParams
+    default_beta = 1.0
+
+    def __init__(self, name: str | None = None, **params: Any) -> None:
+        params.setdefault("beta", self.default_beta)
+        super().__init__(name, **params)
+
+    def alpha(self, view: BuyerSellerView) -> float:
+        """The fraction of the way to the reservation at this turn."""
+        turns = view.own_moves + view.turns_left
+        t = 1.0 if turns <= 1 else view.own_moves / (turns - 1)
+        return float(t ** (1.0 / self.params.beta))  # type: ignore[attr-defined]
+
+    def next_price(self, view: BuyerSellerView) -> float | None:
+        return view.at(self.alpha(view))
+
+
+class Boulware(TimeDependent):
+    """Holds near its opening and concedes late (``beta = 0.2`` by default)."""
+
+    default_beta = 0.2
+
+
+class Linear(TimeDependent):
+    """Concedes the same amount every turn (``beta = 1``)."""
+
+    default_beta = 1.0
+
+
+class Conceder(TimeDependent):
+    """Gives way early (``beta = 5`` by default)."""
+
+    default_beta = 5.0
+
+
+class Hardliner(Negotiator):
+    """Never concedes: offers its opening every turn and accepts only that or better."""
+
+    info = AgentInfo(False, 0, families=("bargaining",), source="a take-it-or-leave-it baseline")
+
+    def next_price(self, view: BuyerSellerView) -> float | None:
+        return view.opening
+
+
+class TitForTatConcession(Negotiator):
+    """Mirrors the other side: concedes by as much as the other side conceded in its last
+    offer (Faratin et al.'s absolute tit-for-tat), never past its own reservation."""
+
+    info = AgentInfo(
+        False, float("inf"), families=("bargaining",), source="Faratin, Sierra, Jennings (1998)"
+    )
+
+    def next_price(self, view: BuyerSellerView) -> float | None:
+        if not view.own_offers:
+            return view.opening
+        last = view.own_offers[-1]
+        theirs = view.their_offers
+        conceded = abs(theirs[-1] - theirs[-2]) if len(theirs) >= 2 else 0.0
+        step = -conceded if view.seller else conceded
+        price = last + step
+        price = max(price, view.reservation) if view.seller else min(price, view.reservation)
+        return _round_cents(price)
+
+
+class Equilibrium(Negotiator):
+    """The solver's answer where the game has one, else the Nash bargaining split of what is
+    on the table.
+
+    Buyer-seller (incomplete information: neither side knows the other's reservation, so no
+    split can be computed in advance): each turn it offers the midpoint of its own standing
+    offer and the other side's, which is the symmetric Nash bargaining solution of the gap
+    between them (``arena.solver.nash_bargaining_solution`` of a pie the size of the gap
+    gives each side half), never past its own reservation; it opens at its opening price and
+    accepts any offer at least as good as that midpoint."""
+
+    info = AgentInfo(
+        False, float("inf"), families=("bargaining",), source="Nash (1950), on the offers made"
+    )
+
+    def next_price(self, view: BuyerSellerView) -> float | None:
+        if view.standing is None or not view.own_offers:
+            return view.opening
+        own = view.own_offers[-1]
+        middle = (own + view.standing) / 2.0
+        price = max(middle, view.reservation) if view.seller else min(middle, view.reservation)
+        return _round_cents(price)
+
+
+def random_bargaining_move(
+    context: MatchContext, observation: dict[str, Any], rng: random.Random
+) -> dict[str, Any]:
+    """A uniformly random legal move of the buyer-seller game: talk, offer at a price drawn
+    between 0 and twice the larger of one's opening and reservation, accept (when something
+    stands), or walk away."""
+    if context.game_id != BUYER_SELLER:
+        raise NotImplementedError(f"random does not play {context.game_id} yet")
+    currency = str(context.extra.get("public", {}).get("currency", "$"))
+    view = BuyerSellerView(observation)
+    acts = ["talk", "offer", "walk"] + (["accept"] if view.standing is not None else [])
+    act = rng.choice(acts)
+    if act == "offer":
+        high = 2.0 * max(float(observation["opening"]), view.reservation, 1.0)
+        price = _round_cents(rng.uniform(0.0, high))
+        return move(OFFER, price, f"How about {format_price(price, currency)}?")
+    if act == "accept":
+        return move(ACCEPT, NONE, "Deal.")
+    if act == "walk":
+        return move(WALK, NONE, "I walk away.")
+    return move(0, NONE, "Let me think about it.")

@@ -1,0 +1,55 @@
+"""The uniformly random player of every family: the baseline any strategy should beat."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from arena.agents.base import AgentInfo, MatchContext, ScriptedAgent
+
+BARGAINING = "bargaining/"
+
+
+class RandomParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    p: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="matrix games: probability of action 0; default: all actions alike",
+    )
+
+
+class RandomPlayer(ScriptedAgent):
+    """A uniformly random legal move in every game.
+
+    Matrix games: action 0 with probability ``p``, otherwise one of the other actions
+    uniformly; without ``p`` every action is equally likely (with two actions ``p = 0.5``, as
+    axelrod's ``Random``). Bargaining games: a uniformly random legal move of the game (see
+    ``arena.agents.scripted.bargaining.random_bargaining_move``).
+    """
+
+    info = AgentInfo(
+        True, 0, families=("matrix", "bargaining"), source="Axelrod (1980)", axelrod_name="Random"
+    )
+    Params = RandomParams
+
+    def reset(self, context: MatchContext) -> None:
+        super().reset(context)
+        self._rng = random.Random(context.seed)
+        self._p: float | None = self.params.p  # type: ignore[attr-defined]
+        self._bargaining = context.game_id.startswith(BARGAINING)
+
+    def decide(self, observation: dict[str, Any]) -> Any:
+        if self._bargaining:
+            from arena.agents.scripted.bargaining import random_bargaining_move
+
+            return random_bargaining_move(self.context, observation, self._rng)
+        n = observation["payoff_matrix"].shape[0]
+        if self._p is None:
+            return self._rng.randrange(n)
+        if self._rng.random() < self._p:
+            return 0
+        return 1 + self._rng.randrange(n - 1) if n > 1 else 0
