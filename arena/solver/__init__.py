@@ -37,7 +37,9 @@ from arena.solver.auctions import (
 )
 from arena.solver.bargaining import (
     BargainingSolution,
+    FiniteHorizonSplit,
     RubinsteinSplit,
+    finite_horizon_split,
     nash_bargaining_solution,
     rubinstein_split,
 )
@@ -78,6 +80,7 @@ __all__ = [
     "BatchBestResponses",
     "BatchEquilibria",
     "EquilibriumSet",
+    "FiniteHorizonSplit",
     "LemkeHowsonResult",
     "MemoryOnePayoffs",
     "NashAverage",
@@ -93,6 +96,7 @@ __all__ = [
     "expected_payoffs",
     "expected_revenue",
     "exploitability",
+    "finite_horizon_split",
     "first_price_bid",
     "is_degenerate",
     "is_nash",

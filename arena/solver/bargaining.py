@@ -36,7 +36,14 @@ from arena.solver._validation import (
 )
 from arena.solver.results import readonly
 
-__all__ = ["BargainingSolution", "RubinsteinSplit", "nash_bargaining_solution", "rubinstein_split"]
+__all__ = [
+    "BargainingSolution",
+    "FiniteHorizonSplit",
+    "RubinsteinSplit",
+    "finite_horizon_split",
+    "nash_bargaining_solution",
+    "rubinstein_split",
+]
 
 _AGREEMENT = 0
 _NO_AGREEMENT = 1
@@ -579,4 +586,85 @@ def rubinstein_split(
         outcome="agreement",
         first=proposer,
         price=price,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class FiniteHorizonSplit:
+    """The subgame-perfect outcome of alternating offers with a last period.
+
+    Attributes
+    ----------
+    keeps : ndarray, shape (horizon,)
+        ``keeps[t]``: what the proposer of period ``t`` keeps in the equilibrium of the
+        subgame that starts there (the responder is offered ``pie - keeps[t]`` and accepts).
+    shares : ndarray, shape (2,)
+        The split agreed at once, in period 0 (player order).
+    payoffs : ndarray, shape (2,)
+        The players' equilibrium payoffs (``shares``: agreement is immediate).
+    first : int
+        The player who proposes in period 0.
+    discount : ndarray, shape (2,)
+        The players' discount factors.
+    """
+
+    keeps: np.ndarray
+    shares: np.ndarray
+    payoffs: np.ndarray
+    first: int
+    discount: np.ndarray
+
+    def accepts(self, period: int, offered: float, tol: float = 1e-9) -> bool:
+        """Whether the responder of ``period`` accepts being offered ``offered`` in it: at
+        least what it keeps as the next proposer, discounted (anything in the last period).
+        ``tol`` absorbs the rounding of the offer."""
+        horizon = self.keeps.shape[0]
+        if period >= horizon - 1:
+            return offered >= -tol
+        responder = 1 - (self.first if period % 2 == 0 else 1 - self.first)
+        return offered >= self.discount[responder] * self.keeps[period + 1] - tol
+
+
+def finite_horizon_split(
+    pie: float, discount: npt.ArrayLike, horizon: int, *, first: int = 0
+) -> FiniteHorizonSplit:
+    r"""Subgame-perfect split of alternating offers that end after ``horizon`` periods.
+
+    Players 0 and 1 split ``pie``; in period ``t`` the proposer (``first`` in even periods) offers
+    a split, the responder accepts (agreement on ``x`` is worth ``delta_i^t x_i``) or rejects;
+    after period ``horizon - 1`` the game ends with nothing for either. Backward induction
+    (Stahl 1972): in the last period the proposer keeps the pie (an indifferent responder
+    accepts), and in period ``t`` it keeps what the responder ``j`` would not get by waiting,
+
+    .. math:: k_t = \text{pie} - \delta_j\, k_{t+1}.
+
+    ``horizon = 1`` is the ultimatum game (the proposer keeps everything). As the horizon
+    grows, ``k_0`` tends to Rubinstein's ``pie (1 - delta_j) / (1 - delta_i delta_j)``
+    (:func:`rubinstein_split`); with ``delta = 1`` it alternates between ``pie`` and 0 by the
+    parity of the horizon: the last proposer takes all.
+
+    >>> split = finite_horizon_split(100.0, [0.9, 0.9], 2)
+    >>> split.keeps.round(9).tolist(), split.shares.round(9).tolist()
+    ([10.0, 100.0], [10.0, 90.0])
+    """
+    size = check_real("pie", pie, 0.0)
+    deltas = _as_float_array(discount, "discount")
+    if deltas.shape != (2,) or not np.all((deltas > 0.0) & (deltas <= 1.0)):
+        raise ValueError(f"discount must be two factors in (0, 1], got {deltas.tolist()}")
+    periods = check_int("horizon", horizon, 1)
+    proposer0 = check_int("first", first, 0, 1)
+    keeps = np.empty(periods)
+    keeps[-1] = size
+    for t in range(periods - 2, -1, -1):
+        responder = 1 - proposer0 if t % 2 == 0 else proposer0
+        keeps[t] = size - deltas[responder] * keeps[t + 1]
+    shares = np.empty(2)
+    shares[proposer0] = keeps[0]
+    shares[1 - proposer0] = size - keeps[0]
+    return FiniteHorizonSplit(
+        readonly(keeps),
+        readonly(shares),
+        readonly(shares.copy()),
+        proposer0,
+        readonly(deltas.copy()),
     )

@@ -11,7 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog, minimize_scalar
 
-from arena.solver.bargaining import nash_bargaining_solution, rubinstein_split
+from arena.solver.bargaining import (
+    finite_horizon_split,
+    nash_bargaining_solution,
+    rubinstein_split,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Independent references
@@ -589,3 +593,50 @@ def test_rubinstein_validation(
     arguments.update(kwargs)
     with pytest.raises(error, match=match):
         rubinstein_split(**arguments)  # type: ignore[arg-type]
+
+
+# -- finite horizon --------------------------------------------------------------------------
+
+
+def test_finite_horizon_one_period_is_the_ultimatum_game() -> None:
+    split = finite_horizon_split(100.0, [0.9, 0.9], 1, first=1)
+    assert split.shares.tolist() == [0.0, 100.0] and split.keeps.tolist() == [100.0]
+    assert split.accepts(0, 0.0)
+
+
+@pytest.mark.parametrize("deltas", [(0.9, 0.9), (0.9, 0.6), (0.5, 0.95)])
+@pytest.mark.parametrize("first", [0, 1])
+def test_finite_horizon_tends_to_rubinstein(deltas: tuple[float, float], first: int) -> None:
+    infinite = rubinstein_split(*deltas, 100.0, first=first)
+    finite = finite_horizon_split(100.0, list(deltas), 400, first=first)
+    # the finite split differs by pie * (delta_0 delta_1) ** (horizon / 2): below 1e-12 here
+    np.testing.assert_allclose(finite.shares, infinite.shares, atol=1e-9)
+
+
+def test_finite_horizon_backward_induction_by_hand() -> None:
+    # Three periods, player 0 first: k2 = 100; k1 = 100 - 0.8 * 100 = 20 (player 1 proposes,
+    # player 0 responds); k0 = 100 - 0.5 * 20 = 90 (player 1 responds, discount 0.5).
+    split = finite_horizon_split(100.0, [0.8, 0.5], 3)
+    np.testing.assert_allclose(split.keeps, [90.0, 20.0, 100.0], atol=1e-12)
+    assert split.accepts(0, 10.0) and not split.accepts(0, 9.99)
+    assert split.accepts(1, 80.0) and not split.accepts(1, 79.9)
+
+
+def test_finite_horizon_without_discounting_the_last_proposer_takes_all() -> None:
+    assert finite_horizon_split(10.0, [1.0, 1.0], 4).shares.tolist() == [0.0, 10.0]
+    assert finite_horizon_split(10.0, [1.0, 1.0], 5).shares.tolist() == [10.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((100.0, [0.0, 0.9], 3), r"discount must be two factors in \(0, 1\]"),
+        ((100.0, [0.9, 1.1], 3), r"discount must be two factors"),
+        ((100.0, [0.9], 3), r"discount must be two factors"),
+        ((100.0, [0.9, 0.9], 0), r"horizon"),
+        ((-1.0, [0.9, 0.9], 3), r"pie must be in \[0"),
+    ],
+)
+def test_finite_horizon_bad_input(args: tuple, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        finite_horizon_split(*args)
