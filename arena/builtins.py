@@ -43,6 +43,12 @@ BUILTIN_GAMES: list[tuple[str, str, str, dict[str, Any]]] = [
         {"players": 2, "api": "aec", "family": "bargaining"},
     ),
     (
+        "bargaining/alternating-offers-v0",
+        "arena.games.bargaining.alternating_offers:AlternatingOffersGame",
+        "Rubinstein's alternating offers over a pie, with discounting and a horizon",
+        {"players": 2, "api": "aec", "family": "bargaining"},
+    ),
+    (
         "matrix/custom-v0",
         f"{_MATRIX}:custom",
         "any repeated normal-form game: payoffs = one array per player, in seat order",

@@ -20,10 +20,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from arena.agents.base import AgentInfo, MatchContext, ScriptedAgent
+from arena.games.bargaining import alternating_offers as ao
 from arena.games.bargaining.buyer_seller import ACCEPT, NONE, OFFER, WALK, move
 from arena.games.bargaining.messages import format_price
 
 BUYER_SELLER = "bargaining/buyer-seller-v0"
+ALTERNATING = "bargaining/alternating-offers-v0"
 _CENT = 0.01  # prices are quoted in cents: an offer within a cent of a target meets it
 SELLER = 0
 
@@ -64,6 +66,35 @@ class BuyerSellerView:
         return _round_cents(self.opening + alpha * (self.reservation - self.opening))
 
 
+class SplitView:
+    """What a negotiator needs from an alternating-offers observation."""
+
+    def __init__(self, observation: dict[str, Any]) -> None:
+        self.seat = int(observation["seat"])
+        self.period = int(observation["period"])
+        self.proposing = int(observation["phase"]) == ao.PROPOSING
+        self.pie = float(observation["pie"])
+        self.discount = float(observation["discount"][0])
+        self.other_discount = float(observation["discount"][1])
+        self.horizon = int(observation["horizon"])
+        proposer = int(observation["proposer"])
+        own_periods = [
+            p
+            for p in range(self.horizon)
+            if (proposer if (p - self.period) % 2 == 0 else 1 - proposer) == self.seat
+        ]
+        self.own_periods = len(own_periods)
+        rows = [r for r in observation["history"] if r[0] >= 0 and r[1] == ao.PROPOSE]
+        self.own_keeps = [float(r[2]) for r in rows if int(r[0]) == self.seat]
+        self.their_keeps = [float(r[2]) for r in rows if int(r[0]) != self.seat]
+        self.offered = float(observation["standing"][0])  # to me, when responding
+        self.first = proposer if self.period % 2 == 0 else 1 - proposer
+
+    @property
+    def last_period(self) -> bool:
+        return self.period >= self.horizon - 1
+
+
 class Negotiator(ScriptedAgent):
     """The machinery every scripted negotiator shares: offers, acceptance and messages."""
 
@@ -76,8 +107,11 @@ class Negotiator(ScriptedAgent):
         self.item = str(public.get("item", "it"))
 
     def decide(self, observation: dict[str, Any]) -> Any:
-        if self.context.game_id != BUYER_SELLER:
-            raise NotImplementedError(f"{self.name} does not play {self.context.game_id}")
+        game = self.context.game_id
+        if game == ALTERNATING:
+            return self._split_move(SplitView(observation))
+        if game != BUYER_SELLER:
+            raise NotImplementedError(f"{self.name} does not play {game}")
         view = BuyerSellerView(observation)
         offer = self.next_price(view)
         if view.standing is not None and self._accepts(view, offer):
@@ -86,9 +120,37 @@ class Negotiator(ScriptedAgent):
             return move(WALK, NONE, "That is too far from what I can do; I walk away.")
         return move(OFFER, offer, self._offer_message(view, offer))
 
+    def alpha(self, made: int, turns: int) -> float:
+        """The fraction of the way from its opening to its reservation after ``made`` of its
+        ``turns`` moves (time-dependent tactics; 0: it never concedes)."""
+        return 0.0
+
     def next_price(self, view: BuyerSellerView) -> float | None:
         """The price this negotiator would offer now (``None``: it would walk away)."""
-        raise NotImplementedError
+        return view.at(self.alpha(view.own_moves, view.own_moves + view.turns_left))
+
+    def next_keep(self, view: SplitView, made: int) -> float:
+        """What it would keep in its proposal after ``made`` proposals (from the whole pie
+        towards nothing, the value of an impasse)."""
+        alpha = min(max(self.alpha(made, view.own_periods), 0.0), 1.0)
+        return _round_cents(view.pie * (1.0 - alpha))
+
+    def accepts_split(self, view: SplitView) -> bool:
+        """Whether to accept what the proposal on the table offers it: at least what it would
+        keep as the next proposer, discounted by a period; anything in the last period."""
+        if view.last_period:
+            return view.offered >= 0.0
+        waiting = view.discount * self.next_keep(view, len(view.own_keeps))
+        return view.offered >= waiting - 1e-9
+
+    def _split_move(self, view: SplitView) -> dict[str, Any]:
+        if not view.proposing:
+            if self.accepts_split(view):
+                return ao.response(True, "I accept.")
+            return ao.response(False, "I reject that.")
+        keep = self.next_keep(view, len(view.own_keeps))
+        rest = _round_cents(view.pie - keep)
+        return ao.proposal(keep, f"I propose to keep {keep:g} and give you {rest:g}.")
 
     def _accepts(self, view: BuyerSellerView, offer: float | None) -> bool:
         assert view.standing is not None
@@ -127,14 +189,9 @@ class TimeDependent(Negotiator):
         params.setdefault("beta", self.default_beta)
         super().__init__(name, **params)
 
-    def alpha(self, view: BuyerSellerView) -> float:
-        """The fraction of the way to the reservation at this turn."""
-        turns = view.own_moves + view.turns_left
-        t = 1.0 if turns <= 1 else view.own_moves / (turns - 1)
+    def alpha(self, made: int, turns: int) -> float:
+        t = 1.0 if turns <= 1 else min(made / (turns - 1), 1.0)
         return float(t ** (1.0 / self.params.beta))  # type: ignore[attr-defined]
-
-    def next_price(self, view: BuyerSellerView) -> float | None:
-        return view.at(self.alpha(view))
 
 
 class Boulware(TimeDependent):
@@ -183,6 +240,13 @@ class TitForTatConcession(Negotiator):
         price = max(price, view.reservation) if view.seller else min(price, view.reservation)
         return _round_cents(price)
 
+    def next_keep(self, view: SplitView, made: int) -> float:
+        if made == 0 or not view.own_keeps:
+            return view.pie
+        theirs = view.their_keeps
+        conceded = max(theirs[-2] - theirs[-1], 0.0) if len(theirs) >= 2 else 0.0
+        return _round_cents(max(view.own_keeps[-1] - conceded, 0.0))
+
 
 class Equilibrium(Negotiator):
     """The solver's answer where the game has one, else the Nash bargaining split of what is
@@ -193,7 +257,12 @@ class Equilibrium(Negotiator):
     offer and the other side's, which is the symmetric Nash bargaining solution of the gap
     between them (``arena.solver.nash_bargaining_solution`` of a pie the size of the gap
     gives each side half), never past its own reservation; it opens at its opening price and
-    accepts any offer at least as good as that midpoint."""
+    accepts any offer at least as good as that midpoint.
+
+    Alternating offers (complete information): the subgame-perfect strategy of the game as
+    configured, by backward induction over its horizon (``arena.solver.finite_horizon_split``):
+    it proposes to keep what the equilibrium gives the proposer of the period and accepts
+    exactly the offers the equilibrium responder accepts."""
 
     info = AgentInfo(
         False, float("inf"), families=("bargaining",), source="Nash (1950), on the offers made"
@@ -207,13 +276,36 @@ class Equilibrium(Negotiator):
         price = max(middle, view.reservation) if view.seller else min(middle, view.reservation)
         return _round_cents(price)
 
+    def _split(self, view: SplitView) -> Any:
+        from arena.solver.bargaining import finite_horizon_split
+
+        discount = [0.0, 0.0]
+        discount[view.seat] = view.discount
+        discount[1 - view.seat] = view.other_discount
+        return finite_horizon_split(view.pie, discount, view.horizon, first=view.first)
+
+    def next_keep(self, view: SplitView, made: int) -> float:
+        period = view.period if view.proposing else view.period + 1
+        return float(self._split(view).keeps[min(period, view.horizon - 1)])
+
+    def accepts_split(self, view: SplitView) -> bool:
+        return bool(self._split(view).accepts(view.period, view.offered))
+
 
 def random_bargaining_move(
     context: MatchContext, observation: dict[str, Any], rng: random.Random
 ) -> dict[str, Any]:
-    """A uniformly random legal move of the buyer-seller game: talk, offer at a price drawn
-    between 0 and twice the larger of one's opening and reservation, accept (when something
-    stands), or walk away."""
+    """A uniformly random legal move. Buyer-seller: talk, offer at a price drawn between 0 and
+    twice the larger of one's opening and reservation, accept (when something stands), or walk
+    away. Alternating offers: a proposal keeping a uniform share of the pie, or an acceptance
+    or a rejection with equal chances."""
+    if context.game_id == ALTERNATING:
+        split = SplitView(observation)
+        if not split.proposing:
+            accept = rng.random() < 0.5
+            return ao.response(accept, "Fine." if accept else "No.")
+        keep = _round_cents(rng.uniform(0.0, split.pie))
+        return ao.proposal(keep, f"I keep {keep:g}.")
     if context.game_id != BUYER_SELLER:
         raise NotImplementedError(f"random does not play {context.game_id} yet")
     currency = str(context.extra.get("public", {}).get("currency", "$"))
