@@ -49,6 +49,12 @@ BUILTIN_GAMES: list[tuple[str, str, str, dict[str, Any]]] = [
         {"players": 2, "api": "aec", "family": "bargaining"},
     ),
     (
+        "bargaining/multi-issue-v0",
+        "arena.games.bargaining.multi_issue:MultiIssueGame",
+        "Deal or No Deal: divide books, hats and balls valued privately (Lewis et al. 2017)",
+        {"players": 2, "api": "aec", "family": "bargaining"},
+    ),
+    (
         "matrix/custom-v0",
         f"{_MATRIX}:custom",
         "any repeated normal-form game: payoffs = one array per player, in seat order",

@@ -14,6 +14,7 @@ except as an offer the negotiator chooses to make.
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -21,17 +22,25 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arena.agents.base import AgentInfo, MatchContext, ScriptedAgent
 from arena.games.bargaining import alternating_offers as ao
+from arena.games.bargaining import multi_issue as mi
 from arena.games.bargaining.buyer_seller import ACCEPT, NONE, OFFER, WALK, move
 from arena.games.bargaining.messages import format_price
 
 BUYER_SELLER = "bargaining/buyer-seller-v0"
 ALTERNATING = "bargaining/alternating-offers-v0"
+MULTI_ISSUE = "bargaining/multi-issue-v0"
 _CENT = 0.01  # prices are quoted in cents: an offer within a cent of a target meets it
 SELLER = 0
 
 
 def _round_cents(price: float) -> float:
     return round(price, 2)
+
+
+def _counted(keep: list[int]) -> str:
+    """'1 book, 2 hats and 0 balls'."""
+    names = [f"{n} {item}{'' if n == 1 else 's'}" for n, item in zip(keep, mi.ITEMS)]
+    return f"{names[0]}, {names[1]} and {names[2]}"
 
 
 class BuyerSellerView:
@@ -95,6 +104,41 @@ class SplitView:
         return self.period >= self.horizon - 1
 
 
+class DivisionView:
+    """What a negotiator needs from a Deal or No Deal observation."""
+
+    def __init__(self, observation: dict[str, Any]) -> None:
+        self.seat = int(observation["seat"])
+        self.turn = int(observation["turn"])
+        self.pool = [int(x) for x in observation["pool"]]
+        self.values = [int(x) for x in observation["values"]]
+        self.max_turns = len(observation["messages"])
+        rows = [[int(x) for x in r] for r in observation["history"][: self.turn]]
+        self.own_keeps = [r[2:] for r in rows if r[0] == self.seat and r[1] == mi.PROPOSE]
+        self.their_keeps = [r[2:] for r in rows if r[0] != self.seat and r[1] == mi.PROPOSE]
+        standing = [int(x) for x in observation["standing"]]
+        self.offered = None if standing[0] < 0 else standing
+        first_turns = range(self.seat, self.max_turns, 2)  # player_0 moves at even turns
+        self.own_turns = len(first_turns)
+
+    def value(self, counts: list[int]) -> int:
+        return sum(v * n for v, n in zip(self.values, counts))
+
+    @property
+    def last_move(self) -> bool:
+        return self.turn >= self.max_turns - 1
+
+    def divisions(self) -> list[list[int]]:
+        """Every division, as the items kept."""
+        return [list(k) for k in itertools.product(*(range(n + 1) for n in self.pool))]
+
+    def keeping(self, target: float) -> list[int]:
+        """The division worth at least ``target`` to itself that leaves the other side the most
+        items (then the one worth least above the target): concede what it values least."""
+        fits = [d for d in self.divisions() if self.value(d) >= target - 1e-9]
+        return min(fits, key=lambda d: (sum(d), self.value(d), d))
+
+
 class Negotiator(ScriptedAgent):
     """The machinery every scripted negotiator shares: offers, acceptance and messages."""
 
@@ -110,6 +154,8 @@ class Negotiator(ScriptedAgent):
         game = self.context.game_id
         if game == ALTERNATING:
             return self._split_move(SplitView(observation))
+        if game == MULTI_ISSUE:
+            return self._division_move(DivisionView(observation))
         if game != BUYER_SELLER:
             raise NotImplementedError(f"{self.name} does not play {game}")
         view = BuyerSellerView(observation)
@@ -142,6 +188,26 @@ class Negotiator(ScriptedAgent):
             return view.offered >= 0.0
         waiting = view.discount * self.next_keep(view, len(view.own_keeps))
         return view.offered >= waiting - 1e-9
+
+    def target_value(self, view: DivisionView, made: int) -> float:
+        """What its next proposal must be worth to it (from the whole 10 towards nothing)."""
+        alpha = min(max(self.alpha(made, view.own_turns), 0.0), 1.0)
+        return mi.TOTAL_VALUE * (1.0 - alpha)
+
+    def accepts_division(self, view: DivisionView) -> bool:
+        """Whether to accept the proposal on the table: worth at least what its own next
+        proposal would ask; at the last move of the game anything better than nothing."""
+        assert view.offered is not None
+        value = view.value(view.offered)
+        if view.last_move:
+            return value > 0
+        return value >= self.target_value(view, len(view.own_keeps)) - 1e-9
+
+    def _division_move(self, view: DivisionView) -> dict[str, Any]:
+        if view.offered is not None and self.accepts_division(view):
+            return mi.acceptance("I accept.")
+        keep = view.keeping(self.target_value(view, len(view.own_keeps)))
+        return mi.division(keep, f"I would like to keep {_counted(keep)}.")
 
     def _split_move(self, view: SplitView) -> dict[str, Any]:
         if not view.proposing:
@@ -247,6 +313,15 @@ class TitForTatConcession(Negotiator):
         conceded = max(theirs[-2] - theirs[-1], 0.0) if len(theirs) >= 2 else 0.0
         return _round_cents(max(view.own_keeps[-1] - conceded, 0.0))
 
+    def target_value(self, view: DivisionView, made: int) -> float:
+        # Items the other side gave up in its last proposal, valued at this side's average.
+        if made == 0 or not view.own_keeps:
+            return float(mi.TOTAL_VALUE)
+        theirs = view.their_keeps
+        given = max(sum(theirs[-2]) - sum(theirs[-1]), 0) if len(theirs) >= 2 else 0
+        per_item = mi.TOTAL_VALUE / sum(view.pool)
+        return max(view.value(view.own_keeps[-1]) - given * per_item, 0.0)
+
 
 class Equilibrium(Negotiator):
     """The solver's answer where the game has one, else the Nash bargaining split of what is
@@ -291,6 +366,19 @@ class Equilibrium(Negotiator):
     def accepts_split(self, view: SplitView) -> bool:
         return bool(self._split(view).accepts(view.period, view.offered))
 
+    def _nash_division(self, view: DivisionView) -> list[int]:
+        # The other's values are unknown: believe each item worth the average, 10 / items.
+        per_item = mi.TOTAL_VALUE / sum(view.pool)
+
+        def product(keep: list[int]) -> float:
+            given = sum(view.pool) - sum(keep)
+            return view.value(keep) * given * per_item
+
+        return max(view.divisions(), key=lambda d: (product(d), view.value(d), d))
+
+    def target_value(self, view: DivisionView, made: int) -> float:
+        return float(view.value(self._nash_division(view)))
+
 
 def random_bargaining_move(
     context: MatchContext, observation: dict[str, Any], rng: random.Random
@@ -298,7 +386,8 @@ def random_bargaining_move(
     """A uniformly random legal move. Buyer-seller: talk, offer at a price drawn between 0 and
     twice the larger of one's opening and reservation, accept (when something stands), or walk
     away. Alternating offers: a proposal keeping a uniform share of the pie, or an acceptance
-    or a rejection with equal chances."""
+    or a rejection with equal chances. Deal or No Deal: with a proposal on the table, accept it
+    or propose with equal chances; a proposal keeps a uniform count of each item type."""
     if context.game_id == ALTERNATING:
         split = SplitView(observation)
         if not split.proposing:
@@ -306,8 +395,14 @@ def random_bargaining_move(
             return ao.response(accept, "Fine." if accept else "No.")
         keep = _round_cents(rng.uniform(0.0, split.pie))
         return ao.proposal(keep, f"I keep {keep:g}.")
+    if context.game_id == MULTI_ISSUE:
+        pool = DivisionView(observation)
+        if pool.offered is not None and rng.random() < 0.5:
+            return mi.acceptance("Fine.")
+        counts = [rng.randint(0, n) for n in pool.pool]
+        return mi.division(counts, f"I keep {_counted(counts)}.")
     if context.game_id != BUYER_SELLER:
-        raise NotImplementedError(f"random does not play {context.game_id} yet")
+        raise NotImplementedError(f"random does not play {context.game_id}")
     currency = str(context.extra.get("public", {}).get("currency", "$"))
     view = BuyerSellerView(observation)
     acts = ["talk", "offer", "walk"] + (["accept"] if view.standing is not None else [])
