@@ -146,4 +146,10 @@ BUILTIN_JUDGES: list[tuple[str, str, str, str]] = [
         "moderator: a deal is an explicit acceptance of the other side's standing price",
         "moderator",
     ),
+    (
+        "llm",
+        "arena.judges.llm_moderator:LLMModerator",
+        "moderator: a language model reads the last turns (Fu et al. 2023); LLM spec keys",
+        "moderator",
+    ),
 ]

@@ -50,16 +50,27 @@ class MatchPlan:
         Such tournaments play all their matches in one event loop, so the providers'
         concurrency limits hold for the whole tournament rather than per process.
         """
+        if self.judge_specs():
+            return True
         return not all(isinstance(spec.build(), ScriptedAgent) for spec in self.agents)
+
+    def judge_specs(self) -> list[dict[str, Any]]:
+        """The tables of the judges that call a language model (an ``llm`` moderator)."""
+        if self.moderator is not None and "provider" in self.moderator:
+            return [self.moderator]
+        return []
 
     def endpoints(self) -> set[tuple[str, str]]:
         """The model endpoints its language models call."""
         from arena.agents.llm.provider import endpoint_key
 
-        return {
+        found = {
             endpoint_key(spec.params["provider"], spec.params.get("base_url"))
             for spec in self.agents
             if spec.is_llm
+        }
+        return found | {
+            endpoint_key(judge["provider"], judge.get("base_url")) for judge in self.judge_specs()
         }
 
     def in_flight(self) -> int:
@@ -128,6 +139,9 @@ class FixturePlayer:
         """Play one fixture: its record, or a void match when an endpoint failed it."""
         from arena.match import run_match
 
+        moderator = self.plan.make_moderator()
+        if moderator is not None and self._cache is not None and hasattr(moderator, "use_cache"):
+            moderator.use_cache(self._cache)
         try:
             return await run_match(
                 env,
@@ -137,7 +151,7 @@ class FixturePlayer:
                 params=self.plan.game_params,
                 match_index=fixture.index,
                 extra={"cache": self._cache} if self._cache is not None else None,
-                moderator=self.plan.make_moderator(),
+                moderator=moderator,
             )
         except EndpointError as error:
             if error.stops_tournament:
