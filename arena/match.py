@@ -211,6 +211,7 @@ async def run_match(
     else:
         turns, infos = await _play_parallel(env, agents, seed)
     outcome = env.outcome() if hasattr(env, "outcome") else {}
+    metrics = env.metrics() if hasattr(env, "metrics") else {}
     return MatchRecord(
         game_id=game_id,
         params=dict(params or {}),
@@ -222,6 +223,7 @@ async def run_match(
         match_index=match_index,
         duration=time.perf_counter() - started,
         outcome=outcome,
+        metrics=metrics,
     )
 
 

@@ -143,9 +143,7 @@ ALTER TABLE matches ADD COLUMN metrics TEXT;
 
 
 def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):  # NumPy scalars
-        return value.item()
-    if hasattr(value, "tolist"):  # NumPy arrays
+    if hasattr(value, "tolist"):  # NumPy arrays and scalars (a 0-d array gives its number)
         return value.tolist()
     raise TypeError(f"cannot store {type(value).__name__} {value!r} as JSON")
 

@@ -262,6 +262,20 @@ class AlternatingOffersGame(AECEnv):
             "turns_used": self.turn,
         }
 
+    def metrics(self) -> dict[str, Any]:
+        """The solver's yardsticks for the finished game (``yardsticks.alternating_offers``)."""
+        from arena.games.bargaining import yardsticks
+
+        payoffs = self.payoffs()
+        return yardsticks.alternating_offers(
+            self.pie,
+            self.params.discount,
+            self.params.horizon,
+            SEATS.index(self.params.first),
+            self.shares,
+            (payoffs["player_0"], payoffs["player_1"]),
+        )
+
     def _finish(self) -> None:
         payoffs = self.payoffs()
         outcome = {"payoffs": payoffs, **self.outcome()}

@@ -259,6 +259,12 @@ class BuyerSellerGame(AECEnv):
             "surplus_share": shares,
         }
 
+    def metrics(self) -> dict[str, Any]:
+        """The solver's yardsticks for the finished game (``yardsticks.buyer_seller``)."""
+        from arena.games.bargaining import yardsticks
+
+        return yardsticks.buyer_seller(self.params.cost, self.params.value, self.deal, self.price)
+
     def _finish(self) -> None:
         payoffs = self.payoffs()
         outcome = {"payoffs": payoffs, **self.outcome()}

@@ -341,6 +341,15 @@ class MultiIssueGame(AECEnv):
             "closed_by": self.closed_by,
         }
 
+    def metrics(self) -> dict[str, Any]:
+        """The solver's yardsticks for the finished game (``yardsticks.multi_issue``)."""
+        from arena.games.bargaining import yardsticks
+
+        payoffs = self.payoffs()
+        return yardsticks.multi_issue(
+            self.instance.pool, self.instance.values, (payoffs["player_0"], payoffs["player_1"])
+        )
+
     def _finish(self) -> None:
         payoffs = self.payoffs()
         outcome = {"payoffs": payoffs, **self.outcome()}
