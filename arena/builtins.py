@@ -152,4 +152,22 @@ BUILTIN_JUDGES: list[tuple[str, str, str, str]] = [
         "moderator: a language model reads the last turns (Fu et al. 2023); LLM spec keys",
         "moderator",
     ),
+    (
+        "constant",
+        "arena.judges.constant_critic:ConstantCritic",
+        "critic: the same generic advice every round (Fu et al.'s control)",
+        "critic",
+    ),
+    (
+        "solver",
+        "arena.judges.solver_critic:SolverCritic",
+        "critic: surplus share against the Nash and subgame-perfect splits, concession path",
+        "critic",
+    ),
+    (
+        "fu2023",
+        "arena.judges.fu_critic:FuCritic",
+        "critic: a language model's three suggestions (Fu et al. 2023); LLM spec keys",
+        "critic",
+    ),
 ]

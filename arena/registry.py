@@ -143,12 +143,23 @@ def make_agent(name: str, display_name: str | None = None, **params: Any) -> Any
     return agent_class(name)(name=display_name or name, **params)
 
 
+def _make_judge(kind: str, spec: Mapping[str, Any], default: str) -> Any:
+    spec = dict(spec)
+    name = spec.pop("name", default)
+    entry = JUDGES.get(name)
+    if entry.extra.get("kind") != kind:
+        known = ", ".join(e.name for e in JUDGES if e.extra.get("kind") == kind)
+        raise ConfigError(f"{name!r} is not a {kind} ({kind}s: {known})")
+    return entry.load()(**spec)
+
+
 def make_moderator(spec: Mapping[str, Any] | None) -> Any:
     """A fresh moderator from a ``[moderator]`` table (``None``: the default, ``rule``)."""
-    spec = dict(spec or {"name": "rule"})
-    name = spec.pop("name", "rule")
-    entry = JUDGES.get(name)
-    if entry.extra.get("kind") != "moderator":
-        moderators = ", ".join(e.name for e in JUDGES if e.extra.get("kind") == "moderator")
-        raise ConfigError(f"{name!r} is not a moderator (moderators: {moderators})")
-    return entry.load()(**spec)
+    return _make_judge("moderator", spec or {}, "rule")
+
+
+def make_critic(spec: Mapping[str, Any]) -> Any:
+    """A fresh critic from a ``[critic]`` table (``name`` is required)."""
+    if "name" not in spec:
+        raise ConfigError("name: a critic needs one (constant, solver or fu2023)")
+    return _make_judge("critic", spec, "")
