@@ -70,9 +70,18 @@ class Agent(ABC):
     async def act(self, observation: Any) -> Any:
         """Return this agent's move for ``observation``."""
 
-    def remember(self, feedback: str) -> None:
-        """Keep feedback (from a critic, say) for the matches that follow."""
-        self.memory.append(feedback)
+    def remember(self, feedback: Any) -> None:
+        """Keep feedback (a critic's ``Feedback``, or text) for the matches that follow."""
+        self.memory.append(str(getattr(feedback, "text", feedback)))
+
+    def memory_snapshot(self) -> dict[str, Any]:
+        """What this agent carries into its next match, as JSON-able data: stored after each
+        round of a feedback schedule, so a resumed chain can rebuild its learner."""
+        return {"feedback": list(self.memory)}
+
+    def load_memory(self, snapshot: dict[str, Any]) -> None:
+        """Carry ``snapshot`` (a ``memory_snapshot``) as if the matches behind it were played."""
+        self.memory = list(snapshot.get("feedback", []))
 
     def protocol_options(self) -> dict[str, Any]:
         """Options for the game's text protocol (labels, shuffling); none by default."""

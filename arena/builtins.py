@@ -119,6 +119,11 @@ BUILTIN_AGENTS += [
     ),
     ("hardliner", f"{_NEGOTIATORS}:Hardliner", "never concedes: its opening, take it or leave it"),
     (
+        "adaptive",
+        f"{_NEGOTIATORS}:Adaptive",
+        "time-dependent tactic whose beta follows the solver critic's advice between games",
+    ),
+    (
         "tit-for-tat-concession",
         f"{_NEGOTIATORS}:TitForTatConcession",
         "concedes as much as the other side conceded last",

@@ -29,7 +29,7 @@ model = "gpt-4o-mini"
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -54,10 +54,27 @@ class TournamentSection(BaseModel):
 
 class ScheduleSection(BaseModel):
     model_config = _STRICT
-    format: Literal["round-robin"] = "round-robin"
+    format: Literal["round-robin", "feedback"] = "round-robin"
     repetitions: int = Field(1, ge=1, le=1_000_000)
     swap_seats: bool = True
     self_play: bool = False
+    # format = "feedback" (Fu et al.): a learner coached by a critic, round after round
+    learner: str | None = Field(None, min_length=1)
+    learner_seat: str | None = Field(None, min_length=1)
+    opponent: str | None = Field(None, min_length=1)
+    rounds: int = Field(5, ge=1, le=1000)
+    experiments: int = Field(200, ge=1, le=100_000)
+
+
+_FEEDBACK_KEYS = ("learner", "learner_seat", "opponent", "rounds", "experiments")
+_ROUND_ROBIN_KEYS = ("repetitions", "swap_seats", "self_play")
+
+
+class CriticSection(BaseModel):
+    """``[critic]``: who coaches the learner of a feedback schedule (not rated)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    name: str = Field(min_length=1)
 
 
 class GameSection(BaseModel):
@@ -84,6 +101,7 @@ class TournamentFile(BaseModel):
     game: GameSection
     schedule: ScheduleSection = Field(default_factory=ScheduleSection)
     moderator: ModeratorSection | None = None
+    critic: CriticSection | None = None
     agents: list[AgentSection] = Field(min_length=1)
 
 
@@ -117,6 +135,28 @@ def display_name(name: str, params: dict[str, Any], alias: str | None) -> str:
 
 
 @dataclass(frozen=True)
+class FeedbackSchedule:
+    """Fu et al.'s protocol: ``experiments`` chains of ``rounds`` coached games each."""
+
+    learner: int  # index into the agents
+    opponent: int
+    learner_seat: int  # seat index
+    rounds: int
+    experiments: int
+    critic: dict[str, Any]
+
+    def as_key(self, agents: tuple[AgentSpec, ...], seats: list[str]) -> dict[str, Any]:
+        return {
+            "format": "feedback",
+            "learner": agents[self.learner].display_name,
+            "opponent": agents[self.opponent].display_name,
+            "learner_seat": seats[self.learner_seat],
+            "rounds": self.rounds,
+            "experiments": self.experiments,
+        }
+
+
+@dataclass(frozen=True)
 class TournamentConfig:
     """A validated tournament file."""
 
@@ -131,20 +171,25 @@ class TournamentConfig:
     self_play: bool
     agents: tuple[AgentSpec, ...]
     source: str = "<config>"
+    seats: list[str] = field(default_factory=list)  # the game's seat names
     moderator: dict[str, Any] | None = None  # the [moderator] table; None: the rule moderator
+    feedback: FeedbackSchedule | None = None  # format = "feedback": the chains to run
 
     def results_key(self) -> dict[str, Any]:
         """Everything that decides the results (not workers or db): what resuming must match."""
+        schedule: dict[str, Any] = {
+            "format": "round-robin",
+            "repetitions": self.repetitions,
+            "swap_seats": self.swap_seats,
+            "self_play": self.self_play,
+        }
+        if self.feedback is not None:
+            schedule = self.feedback.as_key(self.agents, self.seats)
         key = {
             "name": self.name,
             "seed": self.seed,
             "game": {"id": self.game_id, **self.game_params},
-            "schedule": {
-                "format": "round-robin",
-                "repetitions": self.repetitions,
-                "swap_seats": self.swap_seats,
-                "self_play": self.self_play,
-            },
+            "schedule": schedule,
             "agents": [
                 {"name": a.name, "params": a.params, "display_name": a.display_name}
                 for a in self.agents
@@ -152,6 +197,8 @@ class TournamentConfig:
         }
         if self.moderator is not None:  # absent from files that set none, as before
             key["moderator"] = self.moderator
+        if self.feedback is not None:
+            key["critic"] = self.feedback.critic
         return key
 
 
@@ -281,7 +328,16 @@ def parse_config(
                 f"{source}: agents[{k}]: {n!r} appears twice; give one of them an alias"
             )
     schedule = parsed.schedule
-    if len(specs) < n_seats and not schedule.self_play:
+    feedback = None
+    if schedule.format == "feedback":
+        feedback = _feedback_schedule(parsed, specs, list(env.possible_agents), source)
+    else:
+        for key in _FEEDBACK_KEYS:
+            if key in schedule.model_fields_set:
+                raise ConfigError(f"{source}: [schedule] {key}: only for format = 'feedback'")
+        if parsed.critic is not None:
+            raise ConfigError(f"{source}: [critic]: only a feedback schedule has a critic")
+    if feedback is None and len(specs) < n_seats and not schedule.self_play:
         raise ConfigError(
             f"{source}: agents: {parsed.game.id} seats {n_seats} players but only "
             f"{len(specs)} agents are listed (add agents or set [schedule] self_play = true)"
@@ -318,5 +374,58 @@ def parse_config(
         self_play=schedule.self_play,
         agents=tuple(specs),
         source=source,
+        seats=list(env.possible_agents),
         moderator=moderator,
+        feedback=feedback,
+    )
+
+
+def _feedback_schedule(
+    parsed: TournamentFile, specs: list[AgentSpec], seats: list[str], source: str
+) -> FeedbackSchedule:
+    """The feedback schedule's learner, opponent, seat and critic, each checked by name."""
+    schedule = parsed.schedule
+    where = f"{source}: [schedule]"
+    for key in _ROUND_ROBIN_KEYS:
+        if key in schedule.model_fields_set:
+            raise ConfigError(f"{where} {key}: only for format = 'round-robin'")
+    if len(seats) != 2:
+        raise ConfigError(f"{where} format: a feedback schedule needs a two-seat game")
+    names = [spec.display_name for spec in specs]
+    found = {}
+    for key in ("learner", "opponent"):
+        value = getattr(schedule, key)
+        if value is None:
+            raise ConfigError(f"{where} {key}: a feedback schedule names one of the agents")
+        if value not in names:
+            raise ConfigError(
+                f"{where} {key}: {value!r} is not one of the agents ({', '.join(names)})"
+            )
+        found[key] = names.index(value)
+    if schedule.learner_seat not in seats:
+        raise ConfigError(
+            f"{where} learner_seat: {schedule.learner_seat!r} is not a seat of "
+            f"{parsed.game.id} (seats: {', '.join(seats)})"
+        )
+    if parsed.critic is None:
+        raise ConfigError(f"{source}: [critic]: a feedback schedule needs a critic table")
+    critic = {"name": parsed.critic.name, **(parsed.critic.model_extra or {})}
+    from arena.registry import make_critic
+
+    try:
+        make_critic(critic)
+    except ArenaError as error:
+        raise ConfigError(f"{source}: [critic] name: {error}") from None
+    total = schedule.rounds * schedule.experiments
+    from arena.schedule import MAX_MATCHES
+
+    if total > MAX_MATCHES:
+        raise ConfigError(f"{where} experiments: {total:,} matches; at most {MAX_MATCHES:,}")
+    return FeedbackSchedule(
+        learner=found["learner"],
+        opponent=found["opponent"],
+        learner_seat=seats.index(schedule.learner_seat),
+        rounds=schedule.rounds,
+        experiments=schedule.experiments,
+        critic=critic,
     )

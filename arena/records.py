@@ -54,6 +54,9 @@ class MatchRecord:
     duration: float = 0.0
     outcome: dict[str, Any] = field(default_factory=dict)  # the game's own end report
     metrics: dict[str, Any] = field(default_factory=dict)  # yardsticks computed after the match
+    # In a feedback schedule: experiment, round, seat coached, the critic's feedback, and the
+    # learner's memory before the match (what it was shown) and after the feedback.
+    feedback: dict[str, Any] | None = None
 
     def moves(self, seat: int) -> list[Any]:
         """Every action ``seat`` took, in order."""

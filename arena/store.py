@@ -45,6 +45,7 @@ TABLES = (
     "agents",
     "llm_cache",
     "void_matches",
+    "feedback",
 )
 _DETAILS = "text, latency, tokens_in, tokens_out, cost, fault, tokens_cached, verdict"  # Turn[4:]
 _NO_DETAILS = (None,) * 8  # a turn with no text, latency, tokens, cost, fault or verdict
@@ -138,6 +139,17 @@ CREATE TABLE void_matches (
 ALTER TABLE turn_details ADD COLUMN verdict TEXT;
 ALTER TABLE matches ADD COLUMN outcome TEXT;
 ALTER TABLE matches ADD COLUMN metrics TEXT;
+CREATE TABLE feedback (
+    match_id INTEGER PRIMARY KEY REFERENCES matches(id),
+    experiment INTEGER NOT NULL,
+    round INTEGER NOT NULL,
+    seat INTEGER NOT NULL,
+    critic TEXT NOT NULL,
+    text TEXT NOT NULL,
+    data TEXT NOT NULL,
+    memory_before TEXT NOT NULL,
+    memory_after TEXT NOT NULL
+);
 """,
 }
 
@@ -585,8 +597,46 @@ class Store:
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         details,
                     )
+                if record.feedback is not None:
+                    f = record.feedback
+                    db.execute(
+                        "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            match_id,
+                            f["experiment"],
+                            f["round"],
+                            f["seat"],
+                            f["critic"],
+                            f["text"],
+                            _dumps(f.get("data", {})),
+                            _dumps(f["memory_before"]),
+                            _dumps(f["memory_after"]),
+                        ),
+                    )
                 written += 1
         return written
+
+    def feedback(self, tournament: str) -> list[dict[str, Any]]:
+        """Every stored round of a feedback schedule, by experiment then round."""
+        if self.version < 5:
+            return []
+        rows = self._db.execute(
+            "SELECT m.match_index, f.experiment, f.round, f.seat, f.critic, f.text, f.data,"
+            " f.memory_before, f.memory_after FROM feedback f JOIN matches m ON m.id = f.match_id"
+            " JOIN tournaments t ON t.id = m.tournament_id WHERE t.name = ?"
+            " ORDER BY f.experiment, f.round",
+            (tournament,),
+        )
+        keys = ("match_index", "experiment", "round", "seat", "critic", "text")
+        return [
+            {
+                **dict(zip(keys, row[:6])),
+                "data": json.loads(row[6]),
+                "memory_before": json.loads(row[7]),
+                "memory_after": json.loads(row[8]),
+            }
+            for row in rows
+        ]
 
     def results(self, tournament: str | None = None) -> list[Result]:
         """Every stored match's agents and payoffs (of one tournament, or all), in match order."""

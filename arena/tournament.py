@@ -70,7 +70,12 @@ def run_tournament(
     started = time.perf_counter()
     plan = MatchPlan(config.game_id, config.game_params, config.agents, config.moderator)
     n_seats = len(plan.make_env().possible_agents)
-    fixtures = fixtures_for(config, n_seats)
+    if config.feedback is not None:
+        from arena.feedback import feedback_fixtures
+
+        fixtures = feedback_fixtures(config, config.feedback)
+    else:
+        fixtures = fixtures_for(config, n_seats)
     db = Path(db)
     with (
         tournament_lock(db, config.name),
@@ -97,7 +102,12 @@ def run_tournament(
                 progress(done, len(fixtures))
 
         try:
-            backend.run(pending, db=str(db), tournament_id=row.id, stored=stored_now)
+            if config.feedback is not None:
+                from arena.feedback import run_feedback
+
+                stored_now(run_feedback(config, plan, store, row.id))
+            else:
+                backend.run(pending, db=str(db), tournament_id=row.id, stored=stored_now)
         finally:
             stop_local_models(config)
         void = tuple(store.void_matches(config.name))

@@ -159,6 +159,18 @@ class LLMAgent(Agent):
         parts.extend(memory_sections(self.transcripts, self.memory, self.spec.memory_tokens))
         self.system = "\n\n".join(part for part in parts if part)
 
+    def memory_snapshot(self) -> dict[str, Any]:
+        """Earlier games' transcripts (the last one included) and the feedback kept."""
+        transcripts = list(self.transcripts)
+        if self.conversation:
+            transcripts.append(transcript(self.conversation))
+        return {"feedback": list(self.memory), "transcripts": transcripts}
+
+    def load_memory(self, snapshot: dict[str, Any]) -> None:
+        super().load_memory(snapshot)
+        self.transcripts = list(snapshot.get("transcripts", []))
+        self.conversation = []
+
     def pop_turn_info(self) -> TurnInfo | None:
         info, self._last = self._last, None
         return info

@@ -257,7 +257,12 @@ class TimeDependent(Negotiator):
 
     def alpha(self, made: int, turns: int) -> float:
         t = 1.0 if turns <= 1 else min(made / (turns - 1), 1.0)
-        return float(t ** (1.0 / self.params.beta))  # type: ignore[attr-defined]
+        return float(t ** (1.0 / self.beta))
+
+    @property
+    def beta(self) -> float:
+        """The concession exponent in use."""
+        return float(self.params.beta)  # type: ignore[attr-defined]
 
 
 class Boulware(TimeDependent):
@@ -276,6 +281,41 @@ class Conceder(TimeDependent):
     """Gives way early (``beta = 5`` by default)."""
 
     default_beta = 5.0
+
+
+class Adaptive(TimeDependent):
+    """A time-dependent negotiator that learns from the ``solver`` critic between games.
+
+    It starts linear (``beta = 1``); after each game it reads the critic's advice as data
+    (``concede``): ``"slower"`` halves ``beta`` (more Boulware), ``"faster"`` doubles it (more
+    Conceder), ``"hold"`` keeps it; ``beta`` stays within [1/32, 32]. The scripted stand-in for
+    a language model improving with AI feedback (Fu et al. 2023).
+    """
+
+    info = AgentInfo(
+        False, float("inf"), families=("bargaining",), source="Faratin et al., coached"
+    )
+
+    def __init__(self, name: str | None = None, **params: Any) -> None:
+        super().__init__(name, **params)
+        self._beta = float(self.params.beta)  # type: ignore[attr-defined]
+
+    @property
+    def beta(self) -> float:
+        return self._beta
+
+    def remember(self, feedback: Any) -> None:
+        super().remember(feedback)
+        advice = getattr(feedback, "data", {}).get("concede")
+        factor = {"slower": 0.5, "faster": 2.0}.get(str(advice), 1.0)
+        self._beta = min(max(self._beta * factor, 1 / 32), 32.0)
+
+    def memory_snapshot(self) -> dict[str, Any]:
+        return {**super().memory_snapshot(), "beta": self._beta}
+
+    def load_memory(self, snapshot: dict[str, Any]) -> None:
+        super().load_memory(snapshot)
+        self._beta = float(snapshot.get("beta", self.params.beta))  # type: ignore[attr-defined]
 
 
 class Hardliner(Negotiator):

@@ -247,6 +247,7 @@ def test_reading_an_older_database_does_not_upgrade_it(tmp_path: Path) -> None:
     db = filled(tmp_path / "a.db")
     with sqlite3.connect(db) as con:  # back to version 3: no void_matches, verdicts, outcomes
         con.execute("DROP TABLE void_matches")
+        con.execute("DROP TABLE feedback")
         for table, column in (("turn_details", "verdict"), ("matches", "outcome")):
             con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         con.execute("ALTER TABLE matches DROP COLUMN metrics")
