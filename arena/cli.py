@@ -696,6 +696,96 @@ def leaderboard_show(
     _table(title, columns, rows, wrap=1)
 
 
+@app.command()
+@user_errors
+def report(
+    db: DbOption = Path("arena.db"),
+    tournament: Annotated[
+        str | None,
+        typer.Option("--tournament", "-t", help="The tournament (default: the most recent)."),
+    ] = None,
+    as_json: JsonOption = False,
+    seed: SeedOption = 0,
+) -> None:
+    """The game family's own measures: for bargaining, deal rate, price with a 95% bootstrap
+    interval, each seat's share and payoff, distance to the solver's split, turns to agreement;
+    for a feedback schedule the same per round, with the deals broken since the round before."""
+    from arena.leaderboards.bargaining_report import by_round, summary
+    from arena.leaderboards.board import select_tournaments
+    from arena.registry import game_family, make_game
+    from arena.store import Store
+
+    with Store(db, readonly=True) as store:
+        selection = select_tournaments(store, [tournament] if tournament else ())
+        (row,) = selection.tournaments
+        if game_family(row.game_id) != "bargaining":
+            raise ArenaError(
+                f"arena report measures bargaining tournaments; {row.name!r} plays "
+                f"{row.game_id} (see arena leaderboard show)"
+            )
+        rows = store.outcomes(row.name)
+        feedback = store.feedback(row.name)
+    params = row.config["game"]
+    seats = list(
+        make_game(row.game_id, **{k: v for k, v in params.items() if k != "id"}).possible_agents
+    )
+    data = {"tournament": row.name, "game": row.game_id, **summary(rows, row.game_id, seats, seed)}
+    data["rounds"] = by_round(rows, feedback, row.game_id, seats, seed) if feedback else []
+    if as_json:
+        _print_json(data)
+        return
+    if selection.note:
+        typer.echo(f"arena: {selection.note.replace('ranking', 'reporting on')}", err=True)
+    _print_bargaining(data, seats)
+
+
+def _number(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _print_bargaining(data: dict[str, Any], seats: list[str]) -> None:
+    """The report as tables: the whole tournament, then each feedback round."""
+    price = f"{_number(data['mean_price'])} ({_number(data['price_ci_low'])} to " + (
+        f"{_number(data['price_ci_high'])})"
+    )
+    rows = [
+        ["games", str(data["games"])],
+        ["deal rate", _number(data["deal_rate"], 3)],
+        ["mean price (95% CI)", price],
+        *[
+            [
+                f"{seat}: mean share / payoff",
+                f"{_number(r['mean_share'], 3)} / {_number(r['mean_payoff'])}",
+            ]
+            for seat, r in data["roles"].items()
+        ],
+        ["distance to the solver's split", _number(data["mean_distance_to_solution"], 3)],
+        ["turns to agreement", _number(data["mean_turns_to_agreement"], 1)],
+    ]
+    _table(f"Report: {data['tournament']} · {data['game']}", ["measure", "value"], rows)
+    if data["no_zone_of_agreement"]:
+        typer.echo(
+            "No game had a zone of agreement (the buyer's value never exceeded the seller's "
+            "cost): no deal was the rational outcome."
+        )
+    if data["rounds"]:
+        columns = ["round", "games", "deal rate", "mean price", "95% CI", "deals broken"]
+        columns += [f"{seat} share" for seat in seats]
+        table = [
+            [
+                str(r["round"]),
+                str(r["games"]),
+                _number(r["deal_rate"], 3),
+                _number(r["mean_price"]),
+                f"{_number(r['price_ci_low'])} to {_number(r['price_ci_high'])}",
+                str(r["deals_broken"]),
+                *[_number(r["roles"][seat]["mean_share"], 3) for seat in seats],
+            ]
+            for r in data["rounds"]
+        ]
+        _table("By feedback round", columns, table)
+
+
 @leaderboard_app.command("publish")
 @user_errors
 def leaderboard_publish(

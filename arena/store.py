@@ -616,6 +616,36 @@ class Store:
                 written += 1
         return written
 
+    def outcomes(self, tournament: str) -> list[dict[str, Any]]:
+        """Every stored match's index, agents, payoffs, outcome and metrics, in match order
+        (without its turns: what reports read)."""
+        if self.version < 5:
+            return []
+        players: dict[int, list[tuple[str, float]]] = {}
+        for match_id, agent, payoff in self._db.execute(
+            "SELECT mp.match_id, mp.agent, mp.payoff FROM match_players mp"
+            " JOIN matches m ON m.id = mp.match_id JOIN tournaments t ON t.id = m.tournament_id"
+            " WHERE t.name = ? ORDER BY mp.match_id, mp.seat",
+            (tournament,),
+        ):
+            players.setdefault(match_id, []).append((agent, payoff))
+        rows = self._db.execute(
+            "SELECT m.id, m.match_index, m.outcome, m.metrics FROM matches m"
+            " JOIN tournaments t ON t.id = m.tournament_id WHERE t.name = ?"
+            " ORDER BY m.match_index",
+            (tournament,),
+        )
+        return [
+            {
+                "match_index": index,
+                "agents": tuple(a for a, _ in players.get(match_id, [])),
+                "payoffs": tuple(p for _, p in players.get(match_id, [])),
+                "outcome": json.loads(outcome) if outcome else {},
+                "metrics": json.loads(metrics) if metrics else {},
+            }
+            for match_id, index, outcome, metrics in rows
+        ]
+
     def feedback(self, tournament: str) -> list[dict[str, Any]]:
         """Every stored round of a feedback schedule, by experiment then round."""
         if self.version < 5:
