@@ -60,7 +60,7 @@ def summary(rows: list[dict[str, Any]], game_id: str, seats: list[str], seed: in
     mean, low, high = mean_interval(prices, seed)
     roles = {}
     for k, seat in enumerate(seats):
-        shares = [s[k] for r in rows if (s := _shares(game_id, r, seats))[k] is not None]
+        shares = [share for r in rows if (share := _shares(game_id, r, seats)[k]) is not None]
         roles[seat] = {
             "mean_payoff": float(np.mean([r["payoffs"][k] for r in rows])) if rows else None,
             "mean_share": float(np.mean(shares)) if shares else None,
