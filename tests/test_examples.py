@@ -18,15 +18,31 @@ EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.toml"))
 
 
 def copier(request: ChatRequest) -> str:
-    """Opens with J, then copies the other player, answering in the predict-first form too."""
+    """Opens with J, then copies the other player, answering in the predict-first form too;
+    in negotiations the seller holds at $15 and the buyer accepts it, the moderator says deal
+    when the buyer agrees, and the critic gives three suggestions."""
+    if request.system.startswith("You moderate"):
+        last = request.last_user_text.rsplit("<<< ", 1)[-1]
+        deal = last.startswith("buyer") and "Deal" in last
+        return "DEAL: yes\nPRICE: 15" if deal else "DEAL: no\nPRICE: none"
+    if request.system.startswith("You coach"):
+        return "1. Open higher.\n2. Concede in small steps.\n3. Explain your price."
+    if "You are the seller in a negotiation" in request.system:
+        return "I can let it go for $15."
+    if "You are the buyer in a negotiation" in request.system:
+        return "Deal at $15." if "$15" in request.last_user_text else "I can pay $10."
     last = request.last_user_text.rsplit("In round", 1)[-1]
     option = "Option F" if "the other player chose Option F" in last else "Option J"
     return f"Prediction: {option}\nAnswer: {option}"
 
 
 def on_loopback(data: dict[str, Any], server: LLMServer) -> dict[str, Any]:
-    """The same tournament with every language model pointed at ``server``."""
-    for agent in data["agents"]:
+    """The same tournament with every language model (judges too) pointed at ``server``, and a
+    feedback schedule shrunk to two chains."""
+    if data.get("schedule", {}).get("format") == "feedback":
+        data["schedule"]["experiments"] = 2
+    judges = [data[key] for key in ("moderator", "critic") if "provider" in data.get(key, {})]
+    for agent in [*data["agents"], *judges]:
         if "provider" in agent and agent["provider"] != "local":  # a local model runs for real
             anthropic = agent["provider"] == "anthropic"
             agent["base_url"] = server.anthropic_base_url if anthropic else server.openai_base_url
@@ -49,6 +65,12 @@ def test_example_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     with Store(tmp_path / "example.db") as store:
         assert len(store.results(config.name)) == report.total
         usage = store.usage(config.name)
+        feedback = store.feedback(config.name)
+        outcomes = store.outcomes(config.name)
+    if config.feedback is not None:  # every round coached and stored with its feedback
+        assert len(feedback) == report.total and all(f["text"] for f in feedback)
+    if config.moderator and config.moderator["name"] == "llm":  # the scripted replies' deal
+        assert all(o["outcome"]["deal"] and o["outcome"]["price"] == 15.0 for o in outcomes)
     llm_agents = [a.display_name for a in config.agents if a.is_llm]
     assert sorted(usage) == sorted(llm_agents)
     assert all(not u.faults for u in usage.values())  # every reply was a legal move
