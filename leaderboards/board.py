@@ -39,6 +39,7 @@ class Board:
     bootstrap: int = 1000
     seed: int = 0
     database: str = ""  # the database file's name
+    rounds: tuple[dict[str, Any], ...] = ()  # a bargaining feedback schedule's report by round
 
     @property
     def title(self) -> str:
@@ -218,6 +219,7 @@ def load_board(
     usage = _merged_usage(store.usage(name) for name in names)
     standings = compute_leaderboard(results, seed=seed, bootstrap=bootstrap, usage=usage)
     return Board(
+        rounds=tuple(_feedback_rounds(store, tournaments, seed)),
         standings=tuple(standings),
         game=tournaments[0].game_id,
         tournaments=names,
@@ -227,3 +229,19 @@ def load_board(
         seed=seed,
         database=store.path.name,
     )
+
+
+def _feedback_rounds(store: Store, tournaments: Sequence[Any], seed: int) -> list[dict[str, Any]]:
+    """``arena report``'s rounds of a single bargaining feedback schedule (else none)."""
+    if len(tournaments) != 1 or not tournaments[0].game_id.startswith("bargaining/"):
+        return []
+    feedback = store.feedback(tournaments[0].name)
+    if not feedback:
+        return []
+    from arena.leaderboards.bargaining_report import by_round
+    from arena.registry import make_game
+
+    row = tournaments[0]
+    params = {k: v for k, v in row.config["game"].items() if k != "id"}
+    seats = list(make_game(row.game_id, **params).possible_agents)
+    return by_round(store.outcomes(row.name), feedback, row.game_id, seats, seed)

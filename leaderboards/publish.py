@@ -141,16 +141,36 @@ def to_html(board: Board, *, stamp: str | None = None) -> str:
         method=METHOD,
         usage_note=USAGE_NOTE,
         stamp=stamp,
+        rounds_svg=_inline(_rounds_svg(board)),
     )
+
+
+def _inline(svg: str | None) -> str | None:
+    """An SVG document as an element of the page: without its XML prolog and doctype."""
+    return None if svg is None else svg[svg.index("<svg") :]
+
+
+def _rounds_svg(board: Board) -> str | None:
+    """The per-round figure of a feedback schedule, as SVG text (``None`` for other boards)."""
+    if not board.rounds:
+        return None
+    from arena.leaderboards.figures import rounds_figure
+
+    label = "mean deal price" if board.game.endswith("buyer-seller-v0") else "first seat's share"
+    return rounds_figure(board.rounds, label)
 
 
 def render(board: Board, *, stamp: str | None = None) -> dict[str, str]:
     """The site's files by name: ``index.html``, ``leaderboard.md`` and ``leaderboard.json``."""
-    return {
+    site = {
         "index.html": to_html(board, stamp=stamp),
         "leaderboard.md": to_markdown(board),
         "leaderboard.json": to_json(board),
     }
+    figure = _rounds_svg(board)
+    if figure is not None:
+        site["rounds.svg"] = figure
+    return site
 
 
 def publish(board: Board, out_dir: Path, *, stamp: str | None = None) -> list[Path]:
