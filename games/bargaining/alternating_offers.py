@@ -43,10 +43,10 @@ from typing import Any, ClassVar, Literal
 
 import gymnasium
 import numpy as np
-from pettingzoo import AECEnv
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from arena.games.bargaining.messages import MAX_MESSAGE, clean_message, message_space
+from arena.games.bargaining.messages import message_space
+from arena.games.bargaining.negotiation import Negotiation
 from arena.validation import validate_model
 
 SEATS = ("player_0", "player_1")
@@ -94,9 +94,10 @@ def response(accept: bool, message: str = "") -> dict[str, Any]:
     return {"act": ACCEPT if accept else REJECT, "keep": np.array(0.0), "message": message}
 
 
-class AlternatingOffersGame(AECEnv):
+class AlternatingOffersGame(Negotiation):
     """A pie, two players, at most ``horizon`` proposals."""
 
+    move_keys = ("act", "keep", "message")
     metadata: ClassVar[dict[str, Any]] = {
         "name": "alternating_offers_v0",
         "render_modes": ["ansi"],
@@ -139,38 +140,21 @@ class AlternatingOffersGame(AECEnv):
         )
         self._observation_spaces = dict.fromkeys(SEATS, observation_space)
 
-    def observation_space(self, agent: str) -> gymnasium.spaces.Space:
-        return self._observation_spaces[agent]
-
-    def action_space(self, agent: str) -> gymnasium.spaces.Space:
-        return self._action_spaces[agent]
-
     def proposer_of(self, period: int) -> int:
         """The seat that proposes in ``period``."""
         first = SEATS.index(self.params.first)
         return first if period % 2 == 0 else 1 - first
 
     def reset(self, seed: int | None = None, options: Mapping[str, Any] | None = None) -> None:
-        # No chance moves: the seed only seeds the action spaces' samplers.
-        if seed is not None:
-            for k, space in enumerate(self._action_spaces.values()):
-                space.seed(seed + k)
-        self.agents = list(self.possible_agents)
-        self.rewards = dict.fromkeys(self.agents, 0.0)
-        self._cumulative_rewards = dict.fromkeys(self.agents, 0.0)
-        self.terminations = dict.fromkeys(self.agents, False)
-        self.truncations = dict.fromkeys(self.agents, False)
-        self.infos: dict[str, dict[str, Any]] = {a: {} for a in self.agents}
+        self._start(SEATS[self.proposer_of(0)], seed)
         self.period = 0
         self.phase = PROPOSING
-        self.turn = 0
         self.keep = NONE  # what the standing proposal gives its proposer
         self.history = np.full((self.max_moves, 4), NONE)
         self.messages = [""] * self.max_moves
         self.deal = False
         self.shares: tuple[float, float] | None = None
         self.closed_by: str | None = None
-        self.agent_selection: str = SEATS[self.proposer_of(0)]
 
     def observe(self, agent: str) -> dict[str, Any]:
         seat = SEATS.index(agent)
@@ -197,51 +181,33 @@ class AlternatingOffersGame(AECEnv):
         p = self.params
         return {"pie": p.pie, "discount": list(p.discount), "horizon": p.horizon, "first": p.first}
 
-    def dialogue(self) -> list[tuple[str, str]]:
-        """The public dialogue so far: (speaker, message) per move."""
-        return [(SEATS[int(self.history[t, 0])], self.messages[t]) for t in range(self.turn)]
+    def _check(self, agent: str, action: Mapping[str, Any]) -> float | bool:
+        if self.phase != PROPOSING:
+            return int(action["act"]) == ACCEPT
+        keep = float(np.asarray(action["keep"], dtype=np.float64))
+        if not 0.0 <= keep <= self.pie:  # NaN fails too
+            raise ValueError(f"{agent}: keep must be between 0 and the pie ({self.pie:g})")
+        return keep
 
-    def step(self, action: Any) -> None:
-        agent = self.agent_selection
-        if self.terminations[agent] or self.truncations[agent]:
-            self._was_dead_step(action)
-            return
-        if not isinstance(action, Mapping) or not {"act", "keep", "message"} <= set(action):
-            raise ValueError(
-                f"{agent}: a move is a dict with act, keep and message, got {action!r}"
-            )
+    def _play(self, agent: str, move: float | bool) -> bool:
         seat = SEATS.index(agent)
-        self.infos = {a: {} for a in self.agents}
-        self.rewards = dict.fromkeys(self.agents, 0.0)
-        self._cumulative_rewards[agent] = 0.0
-        message = clean_message(str(action["message"]), MAX_MESSAGE)
-        t = self.turn
         if self.phase == PROPOSING:
-            keep = float(np.asarray(action["keep"], dtype=np.float64))
-            if not 0.0 <= keep <= self.pie:  # NaN fails too
-                raise ValueError(f"{agent}: keep must be between 0 and the pie ({self.pie:g})")
-            self.keep = keep
-            self.history[t] = (seat, PROPOSE, keep, self.period)
+            self.keep = float(move)
+            self.history[self.turn] = (seat, PROPOSE, self.keep, self.period)
             self.phase = RESPONDING
             self.agent_selection = SEATS[1 - seat]
-        else:
-            accepted = int(action["act"]) == ACCEPT
-            self.history[t] = (seat, ACCEPT if accepted else REJECT, NONE, self.period)
-            if accepted:
-                proposer = 1 - seat
-                shares = [0.0, 0.0]
-                shares[proposer], shares[seat] = self.keep, self.pie - self.keep
-                self.deal, self.shares, self.closed_by = True, (shares[0], shares[1]), agent
-            else:
-                self.period += 1
-                self.phase = PROPOSING
-                self.keep = NONE
-                self.agent_selection = agent  # who rejected proposes next
-        self.messages[t] = message
-        self.turn = t + 1
-        if self.deal or self.period >= self.params.horizon:
-            self._finish()
-        self._accumulate_rewards()
+            return False
+        self.history[self.turn] = (seat, ACCEPT if move else REJECT, NONE, self.period)
+        if move:
+            shares = [0.0, 0.0]
+            shares[1 - seat], shares[seat] = self.keep, self.pie - self.keep
+            self.deal, self.shares, self.closed_by = True, (shares[0], shares[1]), agent
+            return True
+        self.period += 1
+        self.phase = PROPOSING
+        self.keep = NONE
+        self.agent_selection = agent  # who rejected proposes next
+        return self.period >= self.params.horizon
 
     def payoffs(self) -> dict[str, float]:
         """Each player's discounted share (0 without agreement)."""
@@ -276,14 +242,6 @@ class AlternatingOffersGame(AECEnv):
             (payoffs["player_0"], payoffs["player_1"]),
         )
 
-    def _finish(self) -> None:
-        payoffs = self.payoffs()
-        outcome = {"payoffs": payoffs, **self.outcome()}
-        for agent in self.agents:
-            self.rewards[agent] = payoffs[agent]
-            self.terminations[agent] = True
-            self.infos[agent] = {**self.infos[agent], **outcome}
-
     def render(self) -> str | None:
         if self.render_mode != "ansi":
             return None
@@ -293,9 +251,6 @@ class AlternatingOffersGame(AECEnv):
             what = f"keeps {keep:g}" if act == PROPOSE else ACTS[int(act)]
             lines.append(f"  {int(period)}: {SEATS[int(seat)]} {what}  {self.messages[t]}")
         return "\n".join(lines)
-
-    def close(self) -> None:
-        """Nothing to release."""
 
     def text_protocol(self, agent: str, **options: Any) -> Any:
         """How ``agent`` is told this game in words and how its replies become moves."""

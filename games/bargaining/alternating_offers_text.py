@@ -20,7 +20,7 @@ from arena.games.bargaining.alternating_offers import (
     proposal,
     response,
 )
-from arena.games.bargaining.messages import MAX_MESSAGE, clean_message
+from arena.games.bargaining.messages import tagged_reply
 
 _PROPOSE = re.compile(r"^propose\s*:\s*([0-9]+(?:\.[0-9]+)?)\s*\.?$", re.IGNORECASE)
 _ACCEPT = re.compile(r"^accept\.?$", re.IGNORECASE)
@@ -99,12 +99,7 @@ class AlternatingOffersText:
 
     def parse(self, reply: str, observation: dict[str, Any] | None = None) -> dict[str, Any]:
         """The move on the reply's last line; ``MoveError`` when it is not one, or not legal now."""
-        text = reply.strip() if isinstance(reply, str) else ""
-        if not text:
-            raise MoveError("the reply is empty; " + self._expected(observation), fault="empty")
-        *before, last = text.splitlines()
-        message = clean_message("\n".join(before).strip(), MAX_MESSAGE)
-        tag = last.strip().strip("*`").strip()
+        message, tag = tagged_reply(reply, self._expected(observation))
         proposing = observation is None or int(observation["phase"]) == PROPOSING
         if found := _PROPOSE.match(tag):
             keep = float(found.group(1))

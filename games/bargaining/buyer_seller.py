@@ -54,10 +54,10 @@ from typing import Any, ClassVar, Literal
 
 import gymnasium
 import numpy as np
-from pettingzoo import AECEnv
 from pydantic import BaseModel, ConfigDict, Field
 
-from arena.games.bargaining.messages import MAX_MESSAGE, clean_message, format_price, message_space
+from arena.games.bargaining.messages import format_price, message_space
+from arena.games.bargaining.negotiation import Negotiation
 from arena.validation import validate_model
 
 ROLES = ("seller", "buyer")
@@ -90,9 +90,10 @@ def move(act: int, price: float = NONE, message: str = "") -> dict[str, Any]:
     return {"act": act, "price": np.array(float(price)), "message": message}
 
 
-class BuyerSellerGame(AECEnv):
+class BuyerSellerGame(Negotiation):
     """One item, two sides, a price found in at most ``2 * turns`` moves."""
 
+    move_keys = ("act", "price", "message")
     metadata: ClassVar[dict[str, Any]] = {
         "name": "buyer_seller_v0",
         "render_modes": ["ansi"],
@@ -135,25 +136,8 @@ class BuyerSellerGame(AECEnv):
         )
         self._observation_spaces = dict.fromkeys(ROLES, observation_space)
 
-    def observation_space(self, agent: str) -> gymnasium.spaces.Space:
-        return self._observation_spaces[agent]
-
-    def action_space(self, agent: str) -> gymnasium.spaces.Space:
-        return self._action_spaces[agent]
-
     def reset(self, seed: int | None = None, options: Mapping[str, Any] | None = None) -> None:
-        # No chance moves: the seed only seeds the action spaces' samplers, as PettingZoo expects.
-        if seed is not None:
-            for k, space in enumerate(self._action_spaces.values()):
-                space.seed(seed + k)
-        self.agents = list(self.possible_agents)
-        self.agent_selection: str = self.params.first
-        self.rewards = dict.fromkeys(self.agents, 0.0)
-        self._cumulative_rewards = dict.fromkeys(self.agents, 0.0)
-        self.terminations = dict.fromkeys(self.agents, False)
-        self.truncations = dict.fromkeys(self.agents, False)
-        self.infos: dict[str, dict[str, Any]] = {a: {} for a in self.agents}
-        self.turn = 0
+        self._start(self.params.first, seed)
         self.standing = np.full(2, NONE)
         self.history = np.full((self.max_moves, 3), NONE)
         self.messages = [""] * self.max_moves
@@ -182,35 +166,25 @@ class BuyerSellerGame(AECEnv):
         p = self.params
         return {"item": p.item, "currency": p.currency, "turns": p.turns, "first": p.first}
 
-    def dialogue(self) -> list[tuple[str, str]]:
-        """The public dialogue so far: (speaker, message) per move (what a moderator reads)."""
-        return [(ROLES[int(self.history[t, 0])], self.messages[t]) for t in range(self.turn)]
-
     def _price(self, value: Any) -> float:
         price = float(np.asarray(value, dtype=np.float64))
         if not NONE <= price <= PRICE_MAX:  # NaN fails too
             raise ValueError(f"price must be between 0 and {PRICE_MAX:g}, got {price!r}")
         return NONE if price < 0 else price
 
-    def step(self, action: Any) -> None:
-        agent = self.agent_selection
-        if self.terminations[agent] or self.truncations[agent]:
-            self._was_dead_step(action)
-            return
-        if not isinstance(action, Mapping) or not {"act", "price", "message"} <= set(action):
-            raise ValueError(
-                f"{agent}: a move is a dict with act, price and message, got {action!r}"
-            )
+    def _check(self, agent: str, action: Mapping[str, Any]) -> tuple[int, float]:
         act = int(action["act"])
         if not 0 <= act < len(ACTS):
             raise ValueError(f"{agent}: act must be 0..{len(ACTS) - 1}, got {act}")
         price = self._price(action["price"])
-        message = clean_message(str(action["message"]), MAX_MESSAGE)
+        if act == OFFER and price == NONE:
+            raise ValueError(f"{agent}: an offer needs a price")
+        return act, price
+
+    def _play(self, agent: str, move: tuple[int, float]) -> bool:
+        act, price = move
         role = ROLES.index(agent)
         other = 1 - role
-        self.infos = {a: {} for a in self.agents}
-        self.rewards = dict.fromkeys(self.agents, 0.0)
-        self._cumulative_rewards[agent] = 0.0
         if act == ACCEPT:
             if price == NONE:
                 price = float(self.standing[other])
@@ -218,22 +192,16 @@ class BuyerSellerGame(AECEnv):
                 act = TALK
                 self.infos[agent]["void_accept"] = True
         if act == OFFER:
-            if price == NONE:
-                raise ValueError(f"{agent}: an offer needs a price")
             self.standing[role] = price
-        t = self.turn
-        self.history[t] = (role, act, price if act in (OFFER, ACCEPT) else NONE)
-        self.messages[t] = message
-        self.turn = t + 1
+        self.history[self.turn] = (role, act, price if act in (OFFER, ACCEPT) else NONE)
         if act == ACCEPT:
             self.deal, self.price, self.closed_by = True, price, agent
         elif act == WALK:
             self.walked_away = agent
-        if act in (ACCEPT, WALK) or self.turn >= self.max_moves:
-            self._finish()
-        else:
+        over = act in (ACCEPT, WALK) or self.turn + 1 >= self.max_moves
+        if not over:
             self.agent_selection = ROLES[other]
-        self._accumulate_rewards()
+        return over
 
     def payoffs(self) -> dict[str, float]:
         """Each side's payoff as things stand (the final ones once the game is over)."""
@@ -265,14 +233,6 @@ class BuyerSellerGame(AECEnv):
 
         return yardsticks.buyer_seller(self.params.cost, self.params.value, self.deal, self.price)
 
-    def _finish(self) -> None:
-        payoffs = self.payoffs()
-        outcome = {"payoffs": payoffs, **self.outcome()}
-        for agent in self.agents:
-            self.rewards[agent] = payoffs[agent]
-            self.terminations[agent] = True
-            self.infos[agent] = {**self.infos[agent], **outcome}
-
     def render(self) -> str | None:
         if self.render_mode != "ansi":
             return None
@@ -283,9 +243,6 @@ class BuyerSellerGame(AECEnv):
             shown = f" ({ACTS[int(act)]} {format_price(price, currency)})" if price >= 0 else ""
             lines.append(f"  {ROLES[int(speaker)]}: {self.messages[t]}{shown}")
         return "\n".join(lines)
-
-    def close(self) -> None:
-        """Nothing to release."""
 
     def text_protocol(self, agent: str, **options: Any) -> Any:
         """How ``agent`` is told this game in words and how its replies become moves."""

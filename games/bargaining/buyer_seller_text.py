@@ -30,7 +30,7 @@ from arena.games.bargaining.buyer_seller import (
     BuyerSellerParams,
     move,
 )
-from arena.games.bargaining.messages import MAX_MESSAGE, clean_message, format_price
+from arena.games.bargaining.messages import MAX_MESSAGE, clean_message, format_price, tagged_reply
 
 PROTOCOLS = ("free", "structured")
 _OFFER = re.compile(r"^offer\s*:\s*\D{0,3}?\s*([0-9]+(?:\.[0-9]+)?)\s*\.?$", re.IGNORECASE)
@@ -185,12 +185,7 @@ class StructuredText(BuyerSellerText):
     def parse(self, reply: str, observation: dict[str, Any] | None = None) -> dict[str, Any]:
         """The move the reply's last line names; ``MoveError`` when it names none, or when it
         accepts while the other side (in ``observation``) has nothing standing."""
-        text = reply.strip() if isinstance(reply, str) else ""
-        if not text:
-            raise MoveError("the reply is empty; " + self._expected(), fault="empty")
-        *before, last = text.splitlines()
-        message = clean_message("\n".join(before).strip(), MAX_MESSAGE)
-        tag = last.strip().strip("*`").strip()
+        message, tag = tagged_reply(reply, self._expected())
         if offer := _OFFER.match(tag):
             price = float(offer.group(1))
             if price > PRICE_MAX:

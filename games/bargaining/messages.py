@@ -52,3 +52,16 @@ def format_price(price: float, currency: str = "$") -> str:
     if price == int(price) and abs(price) < sys.maxsize:
         return f"{currency}{int(price)}"
     return f"{currency}{price:.2f}"
+
+
+def tagged_reply(reply: str, expected: str) -> tuple[str, str]:
+    """A structured reply split into its message (every line but the last) and its tag (the
+    last line, without Markdown emphasis); an empty reply is a ``MoveError`` saying
+    ``expected``."""
+    from arena.errors import MoveError
+
+    text = reply.strip() if isinstance(reply, str) else ""
+    if not text:
+        raise MoveError(f"the reply is empty; {expected}", fault="empty")
+    *before, last = text.splitlines()
+    return clean_message("\n".join(before).strip(), MAX_MESSAGE), last.strip().strip("*`").strip()

@@ -51,11 +51,11 @@ from typing import Any, ClassVar, Literal
 
 import gymnasium
 import numpy as np
-from pettingzoo import AECEnv
 from pydantic import BaseModel, ConfigDict, Field
 
 from arena.errors import ConfigError
-from arena.games.bargaining.messages import MAX_MESSAGE, clean_message, message_space
+from arena.games.bargaining.messages import message_space
+from arena.games.bargaining.negotiation import Negotiation
 from arena.validation import validate_model
 
 SEATS = ("player_0", "player_1")
@@ -179,9 +179,10 @@ def acceptance(message: str = "") -> dict[str, Any]:
     return {"act": ACCEPT, "keep": np.zeros(N_TYPES, dtype=np.int64), "message": message}
 
 
-class MultiIssueGame(AECEnv):
+class MultiIssueGame(Negotiation):
     """Two players divide a pool of three item types, proposing in turn."""
 
+    move_keys = ("act", "keep", "message")
     metadata: ClassVar[dict[str, Any]] = {
         "name": "multi_issue_v0",
         "render_modes": ["ansi"],
@@ -225,17 +226,9 @@ class MultiIssueGame(AECEnv):
         self._observation_spaces = dict.fromkeys(SEATS, observation_space)
         self.instance = self.fixed or Instance((1, 2, 3), ((8, 1, 0), (4, 0, 2)))
 
-    def observation_space(self, agent: str) -> gymnasium.spaces.Space:
-        return self._observation_spaces[agent]
-
-    def action_space(self, agent: str) -> gymnasium.spaces.Space:
-        return self._action_spaces[agent]
-
     def reset(self, seed: int | None = None, options: Mapping[str, Any] | None = None) -> None:
         rng = np.random.default_rng(seed)
-        if seed is not None:
-            for k, space in enumerate(self._action_spaces.values()):
-                space.seed(seed + k)
+        self._start(SEATS[0], seed)
         if self.fixed is not None:
             self.instance = self.fixed
         elif self.file is not None:
@@ -244,20 +237,12 @@ class MultiIssueGame(AECEnv):
             self.instance = draw_instance(rng)
         self.pool = np.array(self.instance.pool, dtype=np.int64)
         self.values = np.array(self.instance.values, dtype=np.int64)
-        self.agents = list(self.possible_agents)
-        self.rewards = dict.fromkeys(self.agents, 0.0)
-        self._cumulative_rewards = dict.fromkeys(self.agents, 0.0)
-        self.terminations = dict.fromkeys(self.agents, False)
-        self.truncations = dict.fromkeys(self.agents, False)
-        self.infos: dict[str, dict[str, Any]] = {a: {} for a in self.agents}
-        self.turn = 0
         self.proposal: np.ndarray | None = None  # what the last proposer keeps
         self.proposer: int | None = None
         self.history = np.full((self.params.max_turns, 2 + N_TYPES), NONE, dtype=np.int64)
         self.messages = [""] * self.params.max_turns
         self.deal = False
         self.closed_by: str | None = None
-        self.agent_selection: str = SEATS[0]
 
     def observe(self, agent: str) -> dict[str, Any]:
         seat = SEATS.index(agent)
@@ -278,41 +263,25 @@ class MultiIssueGame(AECEnv):
         """What both may know: the item names (the pool is in every observation)."""
         return {"items": list(ITEMS), "max_turns": self.params.max_turns}
 
-    def dialogue(self) -> list[tuple[str, str]]:
-        """The public dialogue so far: (speaker, message) per move."""
-        return [(SEATS[int(self.history[t, 0])], self.messages[t]) for t in range(self.turn)]
+    def _check(self, agent: str, action: Mapping[str, Any]) -> np.ndarray | None:
+        """``None`` for an acceptance, else the counts kept (capped at the pool)."""
+        if int(action["act"]) == ACCEPT and self.proposal is not None:
+            return None
+        keep = np.asarray(action["keep"], dtype=np.int64).reshape(-1)
+        if keep.shape != (N_TYPES,) or np.any(keep < 0):
+            raise ValueError(f"{agent}: keep must be {N_TYPES} counts, got {action['keep']!r}")
+        return np.minimum(keep, self.pool)
 
-    def step(self, action: Any) -> None:
-        agent = self.agent_selection
-        if self.terminations[agent] or self.truncations[agent]:
-            self._was_dead_step(action)
-            return
-        if not isinstance(action, Mapping) or not {"act", "keep", "message"} <= set(action):
-            raise ValueError(
-                f"{agent}: a move is a dict with act, keep and message, got {action!r}"
-            )
+    def _play(self, agent: str, move: np.ndarray | None) -> bool:
         seat = SEATS.index(agent)
-        self.infos = {a: {} for a in self.agents}
-        self.rewards = dict.fromkeys(self.agents, 0.0)
-        self._cumulative_rewards[agent] = 0.0
-        t = self.turn
-        accept = int(action["act"]) == ACCEPT and self.proposal is not None
-        if accept:
-            self.history[t] = (seat, ACCEPT, NONE, NONE, NONE)
+        if move is None:
+            self.history[self.turn] = (seat, ACCEPT, NONE, NONE, NONE)
             self.deal, self.closed_by = True, agent
         else:
-            keep = np.asarray(action["keep"], dtype=np.int64).reshape(-1)
-            if keep.shape != (N_TYPES,) or np.any(keep < 0):
-                raise ValueError(f"{agent}: keep must be {N_TYPES} counts, got {action['keep']!r}")
-            keep = np.minimum(keep, self.pool)
-            self.proposal, self.proposer = keep, seat
-            self.history[t] = (seat, PROPOSE, *keep)
-        self.messages[t] = clean_message(str(action["message"]), MAX_MESSAGE)
-        self.turn = t + 1
+            self.proposal, self.proposer = move, seat
+            self.history[self.turn] = (seat, PROPOSE, *move)
         self.agent_selection = SEATS[1 - seat]
-        if self.deal or self.turn >= self.params.max_turns:
-            self._finish()
-        self._accumulate_rewards()
+        return self.deal or self.turn + 1 >= self.params.max_turns
 
     def allocation(self) -> dict[str, list[int]] | None:
         """Who gets what, if they agreed."""
@@ -350,14 +319,6 @@ class MultiIssueGame(AECEnv):
             self.instance.pool, self.instance.values, (payoffs["player_0"], payoffs["player_1"])
         )
 
-    def _finish(self) -> None:
-        payoffs = self.payoffs()
-        outcome = {"payoffs": payoffs, **self.outcome()}
-        for agent in self.agents:
-            self.rewards[agent] = payoffs[agent]
-            self.terminations[agent] = True
-            self.infos[agent] = {**self.infos[agent], **outcome}
-
     def render(self) -> str | None:
         if self.render_mode != "ansi":
             return None
@@ -367,9 +328,6 @@ class MultiIssueGame(AECEnv):
             what = "accepts" if act == ACCEPT else f"keeps {keep}"
             lines.append(f"  {SEATS[seat]} {what}  {self.messages[t]}")
         return "\n".join(lines)
-
-    def close(self) -> None:
-        """Nothing to release."""
 
     def text_protocol(self, agent: str, **options: Any) -> Any:
         """How ``agent`` is told this game in words and how its replies become moves."""

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from arena.errors import MoveError
-from arena.games.bargaining.messages import MAX_MESSAGE, clean_message
+from arena.games.bargaining.messages import tagged_reply
 from arena.games.bargaining.multi_issue import ACCEPT, ITEMS, N_TYPES, SEATS, acceptance, division
 
 _PROPOSE = re.compile(r"^propose\s*:\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)\s*\.?$", re.IGNORECASE)
@@ -79,12 +79,7 @@ class MultiIssueText:
 
     def parse(self, reply: str, observation: dict[str, Any] | None = None) -> dict[str, Any]:
         """The move on the reply's last line; ``MoveError`` when it is not one or not legal."""
-        text = reply.strip() if isinstance(reply, str) else ""
-        if not text:
-            raise MoveError("the reply is empty; " + self._expected(observation), fault="empty")
-        *before, last = text.splitlines()
-        message = clean_message("\n".join(before).strip(), MAX_MESSAGE)
-        tag = last.strip().strip("*`").strip()
+        message, tag = tagged_reply(reply, self._expected(observation))
         if found := _PROPOSE.match(tag):
             keep = [int(x) for x in found.groups()]
             if observation is not None:
