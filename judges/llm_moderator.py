@@ -12,6 +12,7 @@ paper's better variant). A reply it cannot read closes nothing, and says so in t
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from arena.judges.judge_model import JudgeModel
@@ -75,10 +76,12 @@ class LLMModerator:
         others = {w: p for w, p in standing_prices(dialogue[:-1], currency).items() if w != speaker}
         named = prices_named(message, currency)
         standing = next(iter(others.values()), None)
+        offer = named[-1] if named else None
         if any(standing is None or abs(p - standing) > _SAME_PRICE for p in named):
-            return Verdict(False, None, self.name, "a new price: an offer, not a deal")
+            return Verdict(False, None, self.name, "a new price: an offer, not a deal", offer)
         reply = await self.model.ask(SYSTEM, self.prompt(dialogue), draw=len(dialogue))
-        return read_verdict(reply, self.name)
+        verdict = read_verdict(reply, self.name)
+        return verdict if verdict.deal else replace(verdict, offer=offer)
 
 
 def read_verdict(reply: str, moderator: str = "llm") -> Verdict:

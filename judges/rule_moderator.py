@@ -1,11 +1,11 @@
 """The default moderator: a deal is an explicit acceptance of the other side's standing price.
 
 No language model. After each turn it reads the dialogue: each side's standing price is the
-last price it named; the turn just played closes a deal when it accepts in so many words
-("deal", "I accept", "agreed", "sold", "I'll take it", ...), not negated ("no deal", "I can't
-accept") nor asked ("Deal?"), and names no price other than the other side's standing one. A
-turn that accepts while naming another price is a counter-offer; an acceptance with no price
-standing closes nothing.
+last price it named (a turn that names a price and closes nothing offers it); the turn just
+played closes a deal when it accepts in so many words ("deal", "I accept", "agreed", "sold",
+"I'll take it", ...), not negated ("no deal", "I can't accept") nor asked ("Deal?"), and names
+no price other than the other side's standing one. A turn that accepts while naming another
+price is a counter-offer; an acceptance with no price standing closes nothing.
 """
 
 from __future__ import annotations
@@ -64,16 +64,19 @@ class RuleModerator:
         if not dialogue:
             return Verdict(False, None, self.name, "nothing said yet")
         speaker, message = dialogue[-1]
+        named = prices_named(message, currency)
+        offer = named[-1] if named else None
         if not accepts(message):
-            return Verdict(False, None, self.name, "no acceptance")
+            reason = "an offer" if offer is not None else "no acceptance"
+            return Verdict(False, None, self.name, reason, offer)
         before = standing_prices(dialogue[:-1], currency)
         others = {who: price for who, price in before.items() if who != speaker}
         if not others:
-            return Verdict(False, None, self.name, "accepted, but no price of the other side")
+            reason = "accepted, but no price of the other side"
+            return Verdict(False, None, self.name, reason, offer)
         (price,) = others.values()  # two sides: one other speaker
-        named = prices_named(message, currency)
         if any(abs(p - price) > _SAME_PRICE for p in named):
-            return Verdict(False, None, self.name, "a counter-offer, not an acceptance")
+            return Verdict(False, None, self.name, "a counter-offer, not an acceptance", offer)
         return Verdict(True, price, self.name, "explicit acceptance of the standing price")
 
     async def moderate(self, dialogue: list[Utterance], currency: str = "$") -> Verdict:

@@ -11,13 +11,16 @@ class Verdict:
     """Whether the dialogue so far closed a deal, and at what price.
 
     ``moderator`` names who decided (``rule``, ``llm``); ``reason`` says why, in a few words
-    (for the rule moderator) or in the model's own words (for a language model).
+    (for the rule moderator) or in the model's own words (for a language model). ``offer`` is
+    the price a turn that closes nothing puts on the table, so that the other side (a scripted
+    negotiator reading structured observations, say) sees it as an offer.
     """
 
     deal: bool
     price: float | None = None
     moderator: str = ""
     reason: str = ""
+    offer: float | None = None  # no deal, but the turn offers this price (the last it names)
 
     def as_dict(self) -> dict[str, Any]:
         """The verdict as the store keeps it with the turn."""

@@ -67,9 +67,13 @@ class BuyerSellerText:
         return self.params.currency
 
     def settle(self, action: dict[str, Any], verdict: Any) -> dict[str, Any]:
-        """The move with a moderator's verdict folded in: a deal is an acceptance at its price."""
+        """The move with a moderator's verdict folded in: a deal is an acceptance at its price,
+        a turn that offers a price is an offer (the other side sees it standing), else talk."""
         if verdict.deal and verdict.price is not None:
             return move(ACCEPT, verdict.price, action["message"])
+        offer = getattr(verdict, "offer", None)
+        if offer is not None and 0 <= offer <= PRICE_MAX:
+            return move(OFFER, offer, action["message"])
         return action
 
     @property

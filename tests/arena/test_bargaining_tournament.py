@@ -74,7 +74,9 @@ def test_free_talk_deals_are_the_moderators_verdicts(tmp_path: Path, moderator: 
         "price": price,
         "moderator": "rule",
         "reason": "explicit acceptance of the standing price",
+        "offer": None,
     }
+    assert talk[0].verdict["offer"] == 17.0 and talk[0].action["act"] == 1  # an offer, standing
     assert closing.action["message"] == "Deal, you got it." and closing.text == "Deal, you got it."
     assert ("moderator" in config.results_key()) == bool(moderator)
 
@@ -121,3 +123,16 @@ def test_an_agent_that_cannot_bargain_is_refused_at_load(tmp_path: Path) -> None
     assert "tit-for-tat cannot play bargaining/buyer-seller-v0 (it plays matrix games)" in (
         result.stderr
     )
+
+
+def test_a_scripted_side_answers_the_prices_a_model_names_in_free_talk(tmp_path: Path) -> None:
+    # The moderator reads "$9" as the seller's offer, so the linear buyer (value $20) sees it
+    # standing and accepts it at once.
+    with LLMServer(lambda request: "For you, $9, a bargain.") as server:
+        path = tmp_path / "t.toml"
+        path.write_text(tournament(server, "cheap"))
+        run_tournament(load_config(path, db=tmp_path / "a.db"), tmp_path / "a.db")
+    with Store(tmp_path / "a.db", readonly=True) as store:
+        match = store.match("cheap", 0)
+    assert match.outcome["deal"] and match.outcome["price"] == 9.0
+    assert match.outcome["closed_by"] == "buyer" and match.outcome["turns_used"] == 2

@@ -41,6 +41,12 @@ def test_acceptance_before_any_price_closes_nothing() -> None:
     assert not verdict.deal and "no price" in verdict.reason
 
 
+def test_a_turn_that_closes_nothing_offers_the_last_price_it_names() -> None:
+    assert RuleModerator().verdict([(S, "$20, or $19 at a push.")]).offer == 19.0
+    assert RuleModerator().verdict([*OPENING, (S, "Hmm.")]).offer is None
+    assert RuleModerator().verdict([*OPENING, (S, "Deal.")]).offer is None  # a deal, not an offer
+
+
 def test_the_last_price_a_side_named_is_its_standing_price() -> None:
     dialogue = [(S, "$20."), (B, "$10."), (S, "$18, then."), (B, "Okay, deal.")]
     assert RuleModerator().verdict(dialogue).price == 18.0
