@@ -75,6 +75,7 @@ bench-solver: $(STAMP)
 # LLM tournaments against a loopback server: ideal time and CPU per call (no peers to install).
 bench-llm: $(STAMP)
 	$(BIN)/python benchmarks/bench_llm_concurrency.py
+	cd benchmarks && ../$(BIN)/python bench_feedback_overhead.py
 
 # The local model with and without constrained moves (invalid-move and forfeit rates), and
 # with and without the arena (calls per second at 1, 2 and 4 slots).
