@@ -14,6 +14,7 @@ except as an offer the negotiator chooses to make.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 from typing import Any
@@ -130,13 +131,30 @@ class DivisionView:
 
     def divisions(self) -> list[list[int]]:
         """Every division, as the items kept."""
-        return [list(k) for k in itertools.product(*(range(n + 1) for n in self.pool))]
+        return [list(d) for d, _ in _divisions(tuple(self.pool), tuple(self.values))]
 
     def keeping(self, target: float) -> list[int]:
         """The division worth at least ``target`` to itself that leaves the other side the most
         items (then the one worth least above the target): concede what it values least."""
-        fits = [d for d in self.divisions() if self.value(d) >= target - 1e-9]
-        return min(fits, key=lambda d: (sum(d), self.value(d), d))
+        for kept, value in _divisions(tuple(self.pool), tuple(self.values)):
+            if value >= target - 1e-9:
+                return list(kept)
+        worth = self.value(self.pool)
+        raise ValueError(f"no division is worth {target} (the whole pool is worth {worth})")
+
+
+@functools.lru_cache(maxsize=8192)
+def _divisions(
+    pool: tuple[int, ...], values: tuple[int, ...]
+) -> tuple[tuple[tuple[int, ...], int], ...]:
+    """Every division of ``pool`` (the items kept) with its value, fewest items kept first, then
+    least value, then in order: the order ``keeping`` searches. Computed once per instance
+    (a negotiator asks every turn of every match)."""
+    table = [
+        (kept, sum(v * n for v, n in zip(values, kept)))
+        for kept in itertools.product(*(range(n + 1) for n in pool))
+    ]
+    return tuple(sorted(table, key=lambda row: (sum(row[0]), row[1], row[0])))
 
 
 class Negotiator(ScriptedAgent):
@@ -407,17 +425,23 @@ class Equilibrium(Negotiator):
         return bool(self._split(view).accepts(view.period, view.offered))
 
     def _nash_division(self, view: DivisionView) -> list[int]:
-        # The other's values are unknown: believe each item worth the average, 10 / items.
-        per_item = mi.TOTAL_VALUE / sum(view.pool)
-
-        def product(keep: list[int]) -> float:
-            given = sum(view.pool) - sum(keep)
-            return view.value(keep) * given * per_item
-
-        return max(view.divisions(), key=lambda d: (product(d), view.value(d), d))
+        return list(_nash_division(tuple(view.pool), tuple(view.values)))
 
     def target_value(self, view: DivisionView, made: int) -> float:
         return float(view.value(self._nash_division(view)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _nash_division(pool: tuple[int, ...], values: tuple[int, ...]) -> tuple[int, ...]:
+    """The division maximising the Nash product when the other's values are unknown: each item
+    is believed worth the average, 10 / items (once per instance)."""
+    per_item = mi.TOTAL_VALUE / sum(pool)
+
+    def product(row: tuple[tuple[int, ...], int]) -> tuple[float, int, tuple[int, ...]]:
+        kept, value = row
+        return value * (sum(pool) - sum(kept)) * per_item, value, kept
+
+    return max(_divisions(pool, values), key=product)[0]
 
 
 def random_bargaining_move(

@@ -42,6 +42,8 @@ def message_space(max_length: int = MAX_MESSAGE) -> gymnasium.spaces.Text:
 def clean_message(text: str, max_length: int = MAX_MESSAGE) -> str:
     """``text`` made a member of the message space: unprintable characters become spaces (or
     are dropped, for characters outside the Basic Multilingual Plane), cut to ``max_length``."""
+    if text.isascii() and text.isprintable():  # the common case, every character allowed
+        return text.strip()[:max_length]
     allowed = message_characters()
     kept = (c if c in allowed else " " for c in text if ord(c) <= 0xFFFF)
     return "".join(kept).strip()[:max_length]

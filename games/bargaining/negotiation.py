@@ -24,6 +24,7 @@ class Negotiation(AECEnv):
     history: np.ndarray  # one row per move, its first column the mover's seat index
     messages: list[str]
     turn: int  # moves made
+    _space_seed: int | None = None  # seeds the action spaces when one is next asked for
 
     _action_spaces: dict[str, gymnasium.spaces.Space]
     _observation_spaces: dict[str, gymnasium.spaces.Space]
@@ -32,14 +33,16 @@ class Negotiation(AECEnv):
         return self._observation_spaces[agent]
 
     def action_space(self, agent: str) -> gymnasium.spaces.Space:
+        if self._space_seed is not None:  # seeded on first use: seeding costs more than a move
+            seed, self._space_seed = self._space_seed, None
+            for k, space in enumerate(self._action_spaces.values()):
+                space.seed(seed + k)
         return self._action_spaces[agent]
 
     def _start(self, first: str, seed: int | None) -> None:
         """Reset the AEC state for a new game that ``first`` opens."""
         # The games draw no chance moves in ``step``: the seed only seeds the samplers.
-        if seed is not None:
-            for k, space in enumerate(self._action_spaces.values()):
-                space.seed(seed + k)
+        self._space_seed = seed
         self.agents = list(self.possible_agents)
         self.rewards = dict.fromkeys(self.agents, 0.0)
         self._cumulative_rewards = dict.fromkeys(self.agents, 0.0)

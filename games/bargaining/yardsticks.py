@@ -8,6 +8,7 @@ rather than recompute them. Shares are of the surplus (buyer-seller) or of the p
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any
 
@@ -69,24 +70,31 @@ def multi_issue(
 ) -> dict[str, Any]:
     """Joint value, Pareto efficiency and the distance to the Nash bargaining solution over
     every division of the pool (the convex hull of their utility points)."""
-    from arena.solver import nash_bargaining_solution
-
-    own, other = np.array(values[0]), np.array(values[1])
-    total = np.array(pool)
-    points = np.array(
-        [
-            (own @ keep, other @ (total - keep))
-            for keep in (np.array(k) for k in itertools.product(*(range(n + 1) for n in pool)))
-        ],
-        dtype=float,
-    )
+    points, nbs = _utility_points(tuple(pool), (tuple(values[0]), tuple(values[1])))
     achieved = np.array(payoffs, dtype=float)
     dominated = np.any(np.all(points >= achieved, axis=1) & np.any(points > achieved, axis=1))
-    nbs = nash_bargaining_solution(points)
     return {
         "joint_value": float(achieved.sum()),
         "max_joint_value": float(points.sum(axis=1).max()),
         "pareto_efficient": not bool(dominated),
-        "nbs_utilities": nbs.utilities.tolist(),
-        "nbs_distance": float(np.linalg.norm(achieved - nbs.utilities)),
+        "nbs_utilities": nbs.tolist(),
+        "nbs_distance": float(np.linalg.norm(achieved - nbs)),
     }
+
+
+@functools.lru_cache(maxsize=8192)
+def _utility_points(
+    pool: tuple[int, ...], values: tuple[tuple[int, ...], tuple[int, ...]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both players' utilities of every division of ``pool`` and the Nash bargaining solution
+    over them: the same for every match of an instance, so solved once per instance (the
+    arrays are made read-only, being shared)."""
+    from arena.solver import nash_bargaining_solution
+
+    kept = np.array(list(itertools.product(*(range(n + 1) for n in pool))), dtype=np.int64)
+    own, other = np.array(values[0]), np.array(values[1])
+    points = np.column_stack([kept @ own, (np.array(pool) - kept) @ other]).astype(float)
+    nbs = np.array(nash_bargaining_solution(points).utilities, dtype=float)
+    points.flags.writeable = False
+    nbs.flags.writeable = False
+    return points, nbs
