@@ -55,6 +55,36 @@ BUILTIN_GAMES: list[tuple[str, str, str, dict[str, Any]]] = [
         {"players": 2, "api": "aec", "family": "bargaining"},
     ),
     (
+        "auction/first-price-v0",
+        "arena.games.auction.first_price:FirstPriceAuction",
+        "sealed bids, the highest wins and pays its bid; rounds of fresh private values",
+        {"players": "N", "api": "parallel", "family": "auction"},
+    ),
+    (
+        "auction/second-price-v0",
+        "arena.games.auction.second_price:SecondPriceAuction",
+        "sealed bids, the highest wins and pays the second-highest bid (Vickrey)",
+        {"players": "N", "api": "parallel", "family": "auction"},
+    ),
+    (
+        "auction/all-pay-v0",
+        "arena.games.auction.all_pay:AllPayAuction",
+        "sealed bids, the highest wins and every bidder pays its bid",
+        {"players": "N", "api": "parallel", "family": "auction"},
+    ),
+    (
+        "auction/english-v0",
+        "arena.games.auction.english:EnglishAuction",
+        "ascending open-cry auction of several items with budgets (Chen et al. 2023, AucArena)",
+        {"players": "N", "api": "aec", "family": "auction"},
+    ),
+    (
+        "auction/dutch-v0",
+        "arena.games.auction.dutch:DutchAuction",
+        "descending clock: the first bidder to take the price wins and pays it",
+        {"players": "N", "api": "parallel", "family": "auction"},
+    ),
+    (
         "matrix/custom-v0",
         f"{_MATRIX}:custom",
         "any repeated normal-form game: payoffs = one array per player, in seat order",
@@ -130,8 +160,29 @@ BUILTIN_AGENTS += [
     ),
     (
         "equilibrium",
-        f"{_NEGOTIATORS}:Equilibrium",
-        "the solver's split where the game has one, else the Nash split of the offers",
+        "arena.agents.scripted.equilibrium:EquilibriumPlayer",
+        "the solver's equilibrium: bargaining splits and offers, Bayes-Nash bids in auctions",
+    ),
+]
+
+_BIDDERS = "arena.agents.scripted.auction"
+
+BUILTIN_AGENTS += [
+    (
+        "truthful",
+        f"{_BIDDERS}:Truthful",
+        "bids its value (dominant in second price); English: stays in up to its value",
+    ),
+    ("shade", f"{_BIDDERS}:Shade", "bids a fraction of its value (fraction = 0.75)"),
+    (
+        "aucarena-rule",
+        f"{_BIDDERS}:AucArenaRule",
+        "AucArena's rule bidder: minimum raises, at most 4 bids an item, within budget",
+    ),
+    (
+        "budget-pacing",
+        f"{_BIDDERS}:BudgetPacing",
+        "English: bids up to its estimate, at most its money left over the items left",
     ),
 ]
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from arena.agents.base import AgentInfo, MatchContext, ScriptedAgent
 
 BARGAINING = "bargaining/"
+AUCTION = "auction/"
 
 
 class RandomParams(BaseModel):
@@ -28,11 +29,16 @@ class RandomPlayer(ScriptedAgent):
     Matrix games: action 0 with probability ``p``, otherwise one of the other actions
     uniformly; without ``p`` every action is equally likely (with two actions ``p = 0.5``, as
     axelrod's ``Random``). Bargaining games: a uniformly random legal move of the game (see
-    ``arena.agents.scripted.bargaining.random_bargaining_move``).
+    ``arena.agents.scripted.bargaining.random_bargaining_move``). Auctions: see
+    ``arena.agents.scripted.auction.random_auction_move``.
     """
 
     info = AgentInfo(
-        True, 0, families=("matrix", "bargaining"), source="Axelrod (1980)", axelrod_name="Random"
+        True,
+        0,
+        families=("matrix", "bargaining", "auction"),
+        source="Axelrod (1980)",
+        axelrod_name="Random",
     )
     Params = RandomParams
 
@@ -41,12 +47,17 @@ class RandomPlayer(ScriptedAgent):
         self._rng = random.Random(context.seed)
         self._p: float | None = self.params.p  # type: ignore[attr-defined]
         self._bargaining = context.game_id.startswith(BARGAINING)
+        self._auction = context.game_id.startswith(AUCTION)
 
     def decide(self, observation: dict[str, Any]) -> Any:
         if self._bargaining:
             from arena.agents.scripted.bargaining import random_bargaining_move
 
             return random_bargaining_move(self.context, observation, self._rng)
+        if self._auction:
+            from arena.agents.scripted.auction import random_auction_move
+
+            return random_auction_move(self.context, observation, self._rng)
         n = observation["payoff_matrix"].shape[0]
         if self._p is None:
             return self._rng.randrange(n)
