@@ -660,10 +660,11 @@ def leaderboard_show(
 ) -> None:
     """Print ratings (Bradley-Terry with 95% intervals, Elo), results and LLM faults per agent.
 
-    Ranks one tournament: the one named, else the only or the most recent one (named on
-    stderr, so that --json output stays pure JSON).
+    Games of more than two seats add OpenSkill's Plackett-Luce ratings (mu, sigma and the
+    ordinal mu - 3 sigma with its 95% interval). Ranks one tournament: the one named, else the
+    only or the most recent one (named on stderr, so that --json output stays pure JSON).
     """
-    from arena.leaderboards.publish import to_json
+    from arena.leaderboards.publish import openskill_cells, to_json
     from arena.leaderboards.standings import dollars, interval, payoff, percent
 
     board, note = _standings(db, tournament, every, seed, bootstrap)
@@ -674,7 +675,10 @@ def leaderboard_show(
         typer.echo(to_json(board), nl=False)
         return
     priced = any(s.cost is not None for s in standings)
-    columns = ["#", "agent", "rating", "95% CI", "elo", "matches", "W/D/L", "mean payoff"]
+    skill = board.multiplayer
+    columns = ["#", "agent", "rating", "95% CI", "elo"]
+    columns += ["mu", "sigma", "ordinal", "ordinal 95% CI"] if skill else []
+    columns += ["matches", "W/D/L", "mean payoff"]
     columns += ["invalid moves", "forfeits", *(["cost"] if priced else [])]
     rows = [
         [
@@ -683,6 +687,7 @@ def leaderboard_show(
             f"{s.rating:.0f}",
             interval(s.ci_low, s.ci_high),
             f"{s.elo:.0f}",
+            *(openskill_cells(s) if skill else []),
             str(s.matches),
             f"{s.wins}/{s.draws}/{s.losses}",
             payoff(s.mean_payoff, 2),

@@ -10,7 +10,7 @@ db = "arena.db"        # optional, relative to the current folder
 id = "matrix/prisoners-dilemma-v0"
 rounds = 200           # game parameters sit beside id
 [schedule]
-format = "round-robin"
+format = "round-robin"  # or "random-groups" with matches = N, or "feedback"
 repetitions = 10
 swap_seats = true
 [[agents]]
@@ -31,13 +31,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from arena.errors import ArenaError, ConfigError
 from arena.names import check_name
 from arena.validation import error_message, format_location, read_toml
+
+if TYPE_CHECKING:
+    from arena.schedule import Fixture
 
 Name = Annotated[str, AfterValidator(check_name)]
 
@@ -54,10 +57,12 @@ class TournamentSection(BaseModel):
 
 class ScheduleSection(BaseModel):
     model_config = _STRICT
-    format: Literal["round-robin", "feedback"] = "round-robin"
+    format: Literal["round-robin", "feedback", "random-groups"] = "round-robin"
     repetitions: int = Field(1, ge=1, le=1_000_000)
     swap_seats: bool = True
     self_play: bool = False
+    # format = "random-groups": this many matches of seeded random groups, seats rotated
+    matches: int | None = Field(None, ge=1)
     # format = "feedback" (Fu et al.): a learner coached by a critic, round after round
     learner: str | None = Field(None, min_length=1)
     learner_seat: str | None = Field(None, min_length=1)
@@ -68,6 +73,7 @@ class ScheduleSection(BaseModel):
 
 _FEEDBACK_KEYS = ("learner", "learner_seat", "opponent", "rounds", "experiments")
 _ROUND_ROBIN_KEYS = ("repetitions", "swap_seats", "self_play")
+_RANDOM_GROUPS_KEYS = ("matches",)
 
 
 class CriticSection(BaseModel):
@@ -174,6 +180,33 @@ class TournamentConfig:
     seats: list[str] = field(default_factory=list)  # the game's seat names
     moderator: dict[str, Any] | None = None  # the [moderator] table; None: the rule moderator
     feedback: FeedbackSchedule | None = None  # format = "feedback": the chains to run
+    matches: int | None = None  # format = "random-groups": how many matches
+
+    @property
+    def format(self) -> str:
+        """The schedule's format: ``round-robin``, ``random-groups`` or ``feedback``."""
+        if self.feedback is not None:
+            return "feedback"
+        return "round-robin" if self.matches is None else "random-groups"
+
+    def fixtures(self, n_seats: int) -> list[Fixture]:
+        """The full schedule of a game of ``n_seats`` seats: a pure function of the file."""
+        from arena.schedule import random_groups, round_robin
+
+        if self.feedback is not None:
+            from arena.feedback import feedback_fixtures
+
+            return feedback_fixtures(self, self.feedback)
+        if self.matches is not None:
+            return random_groups(len(self.agents), n_seats, matches=self.matches, seed=self.seed)
+        return round_robin(
+            len(self.agents),
+            n_seats,
+            repetitions=self.repetitions,
+            swap_seats=self.swap_seats,
+            self_play=self.self_play,
+            seed=self.seed,
+        )
 
     def results_key(self) -> dict[str, Any]:
         """Everything that decides the results (not workers or db): what resuming must match."""
@@ -185,6 +218,8 @@ class TournamentConfig:
         }
         if self.feedback is not None:
             schedule = self.feedback.as_key(self.agents, self.seats)
+        elif self.matches is not None:
+            schedule = {"format": "random-groups", "matches": self.matches}
         key = {
             "name": self.name,
             "seed": self.seed,
@@ -328,6 +363,10 @@ def parse_config(
                 f"{source}: agents[{k}]: {n!r} appears twice; give one of them an alias"
             )
     schedule = parsed.schedule
+    if schedule.format != "random-groups":
+        for key in _RANDOM_GROUPS_KEYS:
+            if key in schedule.model_fields_set:
+                raise ConfigError(f"{source}: [schedule] {key}: only for format = 'random-groups'")
     feedback = None
     if schedule.format == "feedback":
         feedback = _feedback_schedule(parsed, specs, list(env.possible_agents), source)
@@ -337,7 +376,9 @@ def parse_config(
                 raise ConfigError(f"{source}: [schedule] {key}: only for format = 'feedback'")
         if parsed.critic is not None:
             raise ConfigError(f"{source}: [critic]: only a feedback schedule has a critic")
-    if feedback is None and len(specs) < n_seats and not schedule.self_play:
+    if schedule.format == "random-groups":
+        _check_random_groups(schedule, len(specs), n_seats, parsed.game.id, source)
+    elif feedback is None and len(specs) < n_seats and not schedule.self_play:
         raise ConfigError(
             f"{source}: agents: {parsed.game.id} seats {n_seats} players but only "
             f"{len(specs)} agents are listed (add agents or set [schedule] self_play = true)"
@@ -347,7 +388,7 @@ def parse_config(
     seatings = seatings_count(
         len(specs), n_seats, swap_seats=schedule.swap_seats, self_play=schedule.self_play
     )
-    if seatings * schedule.repetitions > MAX_MATCHES:
+    if schedule.format != "random-groups" and seatings * schedule.repetitions > MAX_MATCHES:
         raise ConfigError(
             f"{source}: [schedule] repetitions: {schedule.repetitions:,} repetitions of "
             f"{seatings:,} seatings make {seatings * schedule.repetitions:,} matches; a "
@@ -377,7 +418,34 @@ def parse_config(
         seats=list(env.possible_agents),
         moderator=moderator,
         feedback=feedback,
+        matches=schedule.matches if schedule.format == "random-groups" else None,
     )
+
+
+def _check_random_groups(
+    schedule: ScheduleSection, n_agents: int, n_seats: int, game_id: str, source: str
+) -> None:
+    """A random-groups schedule: ``matches`` given and not too many, enough distinct agents."""
+    where = f"{source}: [schedule]"
+    for key in _ROUND_ROBIN_KEYS:
+        if key in schedule.model_fields_set:
+            raise ConfigError(f"{where} {key}: only for format = 'round-robin'")
+    if schedule.matches is None:
+        raise ConfigError(
+            f"{where} matches: required for format = 'random-groups' (how many matches to play)"
+        )
+    from arena.schedule import MAX_MATCHES
+
+    if schedule.matches > MAX_MATCHES:
+        raise ConfigError(
+            f"{where} matches: {schedule.matches:,} matches; a tournament holds at most "
+            f"{MAX_MATCHES:,} (split it into several tournaments)"
+        )
+    if n_agents < n_seats:
+        raise ConfigError(
+            f"{source}: agents: {game_id} seats {n_seats} players but only {n_agents} agents "
+            f"are listed; random groups seat {n_seats} distinct agents (add agents)"
+        )
 
 
 def _feedback_schedule(

@@ -1,10 +1,18 @@
-"""Who plays whom, in which seat, in which order: the tournament's list of matches."""
+"""Who plays whom, in which seat, in which order: the tournament's list of matches.
+
+Two formats: ``round_robin`` (every group of agents, in every seat order) and ``random_groups``
+(a given number of matches of seeded random groups, for fields too large to meet every group).
+Each schedule is a pure function of its arguments, so a resumed tournament plays exactly the
+matches an uninterrupted one would, and match ``i``'s seed depends only on (seed, ``i``).
+"""
 
 from __future__ import annotations
 
 import itertools
 import math
 from dataclasses import dataclass
+
+import numpy as np
 
 from arena.seeding import match_seed
 
@@ -19,6 +27,10 @@ class Fixture:
 
 
 MAX_MATCHES = 1_000_000  # per tournament: more is a typo, or a job for several tournaments
+
+# Mixed with the tournament seed for the draw of random groups: far above any match index, so
+# the stream is not the one any match's seed comes from.
+_GROUPS_STREAM = 1 << 40
 
 
 def seatings_count(n_agents: int, n_seats: int, *, swap_seats: bool, self_play: bool) -> int:
@@ -56,3 +68,57 @@ def round_robin(
             seatings.append(group)
     order = [s for _ in range(repetitions) for s in seatings]
     return [Fixture(i, seats, match_seed(seed, i)) for i, seats in enumerate(order)]
+
+
+def random_groups(n_agents: int, n_seats: int, *, matches: int, seed: int = 0) -> list[Fixture]:
+    """``matches`` matches of seeded random groups of ``n_seats`` distinct agents, seats rotated.
+
+    Groups are dealt from shuffled decks of all the agents: each match takes the next
+    ``n_seats`` agents of the deck, and when fewer are left, those few and the first others of
+    a fresh shuffle (one agent never twice in a group). Every agent is in every deck once, so
+    play counts differ by about one at most. The group then takes the rotation of its seat
+    order (of the ``n_seats`` cyclic ones) that seats its agents where they have sat least so
+    far (the smallest sum of their counts in those seats; the first such rotation on a tie),
+    so every agent sits in every seat about equally often.
+
+    Raises ``ValueError`` for fewer agents than seats or fewer than one match. The draw is
+    seeded from ``seed`` alone (a NumPy generator, never the global RNG), and the first ``m``
+    fixtures of ``matches = M`` are those of ``matches = m``; match ``i``'s seed is
+    ``match_seed(seed, i)``, as in ``round_robin``.
+
+    >>> [f.seats for f in random_groups(4, 3, matches=4, seed=1)]
+    [(1, 3, 2), (0, 2, 3), (2, 0, 1), (0, 1, 3)]
+    """
+    if n_seats < 1:
+        raise ValueError(f"n_seats must be at least 1, got {n_seats}")
+    if n_agents < n_seats:
+        raise ValueError(f"random groups of {n_seats} agents need {n_seats}, got {n_agents}")
+    if matches < 1:
+        raise ValueError(f"matches must be at least 1, got {matches}")
+    rng = np.random.default_rng([seed, _GROUPS_STREAM])
+    counts = [[0] * n_seats for _ in range(n_agents)]  # counts[agent][seat]
+    deck: list[int] = []
+    at = 0
+    fixtures: list[Fixture] = []
+    for index in range(matches):
+        if len(deck) - at >= n_seats:
+            group = deck[at : at + n_seats]
+            at += n_seats
+        else:
+            group = deck[at:]
+            deck, at = [], 0
+            for agent in rng.permutation(n_agents).tolist():
+                if len(group) < n_seats and agent not in group:
+                    group.append(agent)
+                else:
+                    deck.append(agent)
+        costs = [
+            sum(counts[agent][(k + shift) % n_seats] for k, agent in enumerate(group))
+            for shift in range(n_seats)
+        ]
+        shift = costs.index(min(costs))
+        seats = tuple(group[(seat - shift) % n_seats] for seat in range(n_seats))
+        for seat, agent in enumerate(seats):
+            counts[agent][seat] += 1
+        fixtures.append(Fixture(index, seats, match_seed(seed, index)))
+    return fixtures

@@ -19,7 +19,7 @@ from arena.config import AgentSpec, TournamentConfig
 from arena.errors import StoreError
 from arena.records import MatchRecord
 from arena.run_lock import tournament_lock
-from arena.schedule import Fixture, round_robin
+from arena.schedule import Fixture
 from arena.store import Store, VoidMatch
 
 ProgressCallback = Callable[[int, int], None]  # (stored so far, total)
@@ -40,15 +40,8 @@ class TournamentReport:
 
 
 def fixtures_for(config: TournamentConfig, n_seats: int) -> list[Fixture]:
-    """The tournament's full schedule."""
-    return round_robin(
-        len(config.agents),
-        n_seats,
-        repetitions=config.repetitions,
-        swap_seats=config.swap_seats,
-        self_play=config.self_play,
-        seed=config.seed,
-    )
+    """The tournament's full schedule (a round robin or random groups)."""
+    return config.fixtures(n_seats)
 
 
 def stop_local_models(config: TournamentConfig) -> None:

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from arena.errors import ArenaError
-from arena.leaderboards.standings import Standing, compute_leaderboard
+from arena.leaderboards.standings import (
+    OPENSKILL_BOOTSTRAP,
+    Standing,
+    compute_leaderboard,
+    is_multiplayer,
+    self_play_matches,
+)
 
 if TYPE_CHECKING:
     from arena.store import AgentUsage, Store, TournamentRow
@@ -28,7 +34,8 @@ class Board:
     """A leaderboard: its standings and what they rank.
 
     ``rows()`` is the JSON form (``arena leaderboard show --json`` and ``leaderboard.json``):
-    each standing's ``to_dict()`` with the ``game`` and the ``tournaments`` it ranks.
+    each standing's ``to_dict()`` with the ``game`` and the ``tournaments`` it ranks. A game of
+    more than two seats (``multiplayer``) adds OpenSkill's ratings to every row.
     """
 
     standings: tuple[Standing, ...]
@@ -40,6 +47,8 @@ class Board:
     seed: int = 0
     database: str = ""  # the database file's name
     rounds: tuple[dict[str, Any], ...] = ()  # a bargaining feedback schedule's report by round
+    multiplayer: bool = False  # more than two seats: the standings have OpenSkill ratings
+    self_play: int = 0  # matches seating one agent twice: not in the OpenSkill fit
 
     @property
     def title(self) -> str:
@@ -81,6 +90,14 @@ class Board:
             f"{self.matches} matches",
             intervals,
         ]
+        if self.multiplayer:
+            rated = self.matches - self.self_play
+            left_out = f" ({self.self_play} with self-play left out)" if self.self_play else ""
+            resamples = min(self.bootstrap, OPENSKILL_BOOTSTRAP)
+            ordinal = f", its interval from {resamples} of them" if resamples else ""
+            parts.append(
+                f"OpenSkill Plackett-Luce over {rated} matches in match order{left_out}{ordinal}"
+            )
         if self.database:
             parts.append(escape(self.database))
         return " · ".join(parts)
@@ -228,6 +245,8 @@ def load_board(
         bootstrap=bootstrap,
         seed=seed,
         database=store.path.name,
+        multiplayer=is_multiplayer(results),
+        self_play=self_play_matches(results) if is_multiplayer(results) else 0,
     )
 
 

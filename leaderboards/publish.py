@@ -45,7 +45,7 @@ from pathlib import Path
 
 from arena.errors import ArenaError
 from arena.leaderboards.board import Board
-from arena.leaderboards.standings import dollars, interval, payoff, percent
+from arena.leaderboards.standings import Standing, dollars, interval, payoff, percent
 from arena.leaderboards.text import markdown_text
 from arena.names import printable
 
@@ -54,6 +54,13 @@ METHOD = (
     "mean 1000), with a weak Gaussian prior (sd 400) so that undefeated agents stay finite; "
     "95% intervals from a seeded bootstrap over matches. Elo: online updates in match order "
     "(K = 16). A match is won by the higher total payoff; multiplayer matches count every pair."
+)
+OPENSKILL_METHOD = (
+    "OpenSkill (games of more than two seats): Weng and Lin's Plackett-Luce model as the "
+    "openskill package implements it (mu 25, sigma 25/3 at the start), updated once per match, "
+    "in match order, from its seats ranked by payoff (ties within 1e-9 share a rank); ordinal = "
+    "mu - 3 sigma, with a 95% interval from the same seeded bootstrap over matches. Matches that "
+    "seat one agent twice are left out of it."
 )
 USAGE_NOTE = (
     "Invalid moves: share of an agent's LLM turns with a reply that could not be played "
@@ -78,19 +85,46 @@ def to_markdown(board: Board) -> str:
     standings = board.standings
     lines = [f"# {board.heading(markdown_text)}", "", board.summary(markdown_text), ""]
     priced = any(s.cost is not None for s in standings)
+    skill = board.multiplayer
     lines += [
-        "| # | agent | rating | 95% CI | Elo | W/D/L | matches | mean payoff | invalid moves "
-        "| forfeits |" + (" cost |" if priced else ""),
-        "|---:|---|---:|---|---:|---|---:|---:|---:|---:|" + ("---:|" if priced else ""),
+        "| # | agent | rating | 95% CI | Elo |"
+        + (" mu | sigma | ordinal | ordinal 95% CI |" if skill else "")
+        + " W/D/L | matches | mean payoff | invalid moves | forfeits |"
+        + (" cost |" if priced else ""),
+        "|---:|---|---:|---|---:|"
+        + ("---:|---:|---:|---|" if skill else "")
+        + "---|---:|---:|---:|---:|"
+        + ("---:|" if priced else ""),
     ]
     for rank, s in enumerate(standings, start=1):
         lines.append(
             f"| {rank} | {markdown_text(s.agent)} | {s.rating:.0f} | "
-            f"{interval(s.ci_low, s.ci_high)} | {s.elo:.0f} | {s.wins}/{s.draws}/{s.losses} | "
+            f"{interval(s.ci_low, s.ci_high)} | {s.elo:.0f} |"
+            + (f" {' | '.join(openskill_cells(s))} |" if skill else "")
+            + f" {s.wins}/{s.draws}/{s.losses} | "
             f"{s.matches} | {payoff(s.mean_payoff)} | {percent(s.invalid_move_rate)} | "
             f"{s.forfeits} |" + (f" {dollars(s.cost)} |" if priced else "")
         )
-    return "\n".join([*lines, "", METHOD, "", USAGE_NOTE, ""])
+    return "\n".join([*lines, "", *method_notes(board), ""])
+
+
+def method_notes(board: Board) -> list[str]:
+    """The paragraphs under the table: how it was rated, and what the usage columns mean."""
+    return [METHOD, "", *([OPENSKILL_METHOD, ""] if board.multiplayer else []), USAGE_NOTE]
+
+
+def openskill_cells(s: Standing, between: str = " to ") -> list[str]:
+    """A multiplayer row's mu, sigma, ordinal and the ordinal's interval, as table cells."""
+
+    def number(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}"
+
+    return [
+        number(s.openskill_mu),
+        number(s.openskill_sigma),
+        number(s.ordinal),
+        interval(s.ordinal_ci_low, s.ordinal_ci_high, between, digits=1),
+    ]
 
 
 def to_json(board: Board) -> str:
@@ -129,6 +163,7 @@ def to_html(board: Board, *, stamp: str | None = None) -> str:
             "payoff": payoff(s.mean_payoff),
             "invalid": percent(s.invalid_move_rate),
             "cost": dollars(s.cost),
+            "openskill": openskill_cells(s, " \u2013 ") if board.multiplayer else [],
         }
         for rank, s in enumerate(standings, start=1)
     ]
@@ -139,6 +174,8 @@ def to_html(board: Board, *, stamp: str | None = None) -> str:
         scale=(f"{low:.0f}", f"{high:.0f}"),
         priced=any(s.cost is not None for s in standings),
         method=METHOD,
+        openskill_method=OPENSKILL_METHOD if board.multiplayer else None,
+        openskill=board.multiplayer,
         usage_note=USAGE_NOTE,
         stamp=stamp,
         rounds_svg=_inline(_rounds_svg(board)),

@@ -10,6 +10,13 @@ Beside its rating, each agent's LLM usage: how often its replies could not be us
 its moves were fallbacks. Scripted agents have no LLM turns: zeros, and ``None`` for the rate and
 the cost.
 
+Games with more than two seats also get OpenSkill's Plackett-Luce ratings of each match's
+ranking by payoff (``arena.leaderboards.openskill_ratings``): ``openskill_mu``,
+``openskill_sigma``, their ``ordinal`` (mu - 3 sigma) and its bootstrap interval
+(``ordinal_ci_low``, ``ordinal_ci_high``), seeded with the same seed and as many rounds as the
+Bradley-Terry intervals. The table stays sorted by the Bradley-Terry rating. Rows of two-seat
+games have no such keys.
+
 Without bootstrap rounds there is no interval: ``ci_low`` and ``ci_high`` are ``None``. Mean
 payoffs are computed so that they cannot overflow (payoffs of 1e308 average to 1e308, not to
 infinity), and ``Standing.to_dict`` turns any number that is still not finite (a stored infinite
@@ -26,6 +33,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from arena.leaderboards.openskill_ratings import openskill_fit, payoff_ranks
 from arena.leaderboards.ratings import bootstrap_intervals, bradley_terry, online_elo, win_matrix
 
 
@@ -51,13 +59,18 @@ class LLMUsage(Protocol):
     def turns_with(self, classes: Iterable[str]) -> int: ...
 
 
+# Each OpenSkill resample refits every match in order (about 10 us a match), so its interval
+# takes at most this many resamples whatever the Bradley-Terry bootstrap's (1,000 by default).
+OPENSKILL_BOOTSTRAP = 200
+
 # A reply that could not be played as a move, whether or not a retry then produced one.
 INVALID_MOVE_FAULTS = frozenset({"unparseable", "illegal", "empty", "refusal", "truncated"})
 
 
 @dataclass(frozen=True)
 class Standing:
-    """One row of the leaderboard; the fields after ``mean_payoff`` are LLM usage."""
+    """One row of the leaderboard; the fields after ``mean_payoff`` are LLM usage, then the
+    OpenSkill ratings of a multiplayer game (``None`` for two-seat games)."""
 
     agent: str
     rating: float
@@ -77,17 +90,36 @@ class Standing:
     tokens_out: int = 0
     tokens_cached: int = 0
     cost: float | None = None  # US dollars; None when no turn had a price
+    openskill_mu: float | None = None  # None: a two-seat game
+    openskill_sigma: float | None = None
+    ordinal: float | None = None  # openskill_mu - 3 openskill_sigma
+    ordinal_ci_low: float | None = None  # None without bootstrap rounds
+    ordinal_ci_high: float | None = None
+
+    @property
+    def multiplayer(self) -> bool:
+        """Whether the row has OpenSkill ratings (a game of more than two seats)."""
+        return self.openskill_mu is not None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ratings to 0.1 point, payoffs and rates to 4 decimals, cost to 6.
+        """JSON-ready: ratings to 0.1 point, payoffs and rates to 4 decimals, cost to 6,
+        OpenSkill's numbers to 3; rows of two-seat games have no OpenSkill keys.
 
         A number that is not finite becomes ``None`` (JSON ``null``): strict JSON has no
         ``Infinity`` or ``NaN``.
         """
         row = asdict(self)
+        if not self.multiplayer:
+            for key in OPENSKILL_KEYS:
+                del row[key]
         for key, digits in DECIMALS.items():
-            row[key] = _rounded(row[key], digits)
+            if key in row:
+                row[key] = _rounded(row[key], digits)
         return row
+
+
+# The keys only rows of games with more than two seats have.
+OPENSKILL_KEYS = ("openskill_mu", "openskill_sigma", "ordinal", "ordinal_ci_low", "ordinal_ci_high")
 
 
 # Decimals kept in JSON, per float field of a standing.
@@ -99,6 +131,7 @@ DECIMALS = {
     "mean_payoff": 4,
     "invalid_move_rate": 4,
     "cost": 6,
+    **dict.fromkeys(OPENSKILL_KEYS, 3),
 }
 
 
@@ -119,11 +152,15 @@ def dollars(cost: float | None) -> str:
     return "-" if cost is None else f"${cost:,.4f}"
 
 
-def interval(low: float | None, high: float | None, between: str = " to ") -> str:
-    """A 95% interval for tables: ``1012 to 1048``, or ``-`` without bootstrap rounds."""
+def interval(low: float | None, high: float | None, between: str = " to ", digits: int = 0) -> str:
+    """A 95% interval for tables: ``1012 to 1048``, or ``-`` without bootstrap rounds.
+
+    >>> interval(1012.4, 1047.6), interval(-1.234, 5.0, digits=1), interval(None, None)
+    ('1012 to 1048', '-1.2 to 5.0', '-')
+    """
     if low is None or high is None:
         return "-"
-    return f"{low:.0f}{between}{high:.0f}"
+    return f"{low:.{digits}f}{between}{high:.{digits}f}"
 
 
 def payoff(value: float, decimals: int = 3) -> str:
@@ -223,6 +260,7 @@ def compute_leaderboard(
     if bootstrap > 0:
         low, high = bootstrap_intervals(n, i_arr, j_arr, s_arr, rounds=bootstrap, seed=seed)
     elo = online_elo(n, first, second, score)
+    openskill = _openskill_fields(results, index, seed=seed, bootstrap=bootstrap)
     standings = [
         Standing(
             agent=name,
@@ -236,7 +274,40 @@ def compute_leaderboard(
             losses=int(outcomes[k, 2]),
             mean_payoff=math.ldexp(float(payoff_sum[k] / seats[k]), exponent) if seats[k] else 0.0,
             **usage_fields(usage.get(name)),
+            **openskill[k],
         )
         for k, name in enumerate(names)
     ]
     return sorted(standings, key=lambda s: (-s.rating, s.agent))
+
+
+def is_multiplayer(results: Sequence[MatchResult]) -> bool:
+    """Whether any match has more than two seats: such leaderboards get OpenSkill ratings."""
+    return any(len(result.agents) > 2 for result in results)
+
+
+def self_play_matches(results: Sequence[MatchResult]) -> int:
+    """How many matches seat one agent twice (left out of the OpenSkill fit)."""
+    return sum(len(set(result.agents)) < len(result.agents) for result in results)
+
+
+def _openskill_fields(
+    results: Sequence[MatchResult], index: Mapping[str, int], *, seed: int, bootstrap: int
+) -> list[dict[str, Any]]:
+    """Each agent's OpenSkill fields of a multiplayer leaderboard (else empty), in match order."""
+    n = len(index)
+    if not is_multiplayer(results):
+        return [{} for _ in range(n)]
+    seats = [[index[agent] for agent in result.agents] for result in results]
+    ranks = [payoff_ranks(result.payoffs) for result in results]
+    fit = openskill_fit(n, seats, ranks, rounds=min(bootstrap, OPENSKILL_BOOTSTRAP), seed=seed)
+    return [
+        {
+            "openskill_mu": float(fit.mu[k]),
+            "openskill_sigma": float(fit.sigma[k]),
+            "ordinal": float(fit.ordinal[k]),
+            "ordinal_ci_low": None if fit.ordinal_low is None else float(fit.ordinal_low[k]),
+            "ordinal_ci_high": None if fit.ordinal_high is None else float(fit.ordinal_high[k]),
+        }
+        for k in range(n)
+    ]
