@@ -57,9 +57,7 @@ class Bidder(ScriptedAgent):
         return self.english(observation)
 
     def _cap(self) -> float:
-        from arena.games.auction.values import parse_values
-
-        return float(parse_values(self.public.get("values")).high)
+        return float(self.public.get("max_bid", np.inf))
 
     def english(self, observation: dict[str, Any]) -> Any:
         """Raise by the minimum while the next bid is within its limit and its budget."""
@@ -107,15 +105,17 @@ class Equilibrium(Bidder):
         why = theory.closed_form(self.format, self.dist)
         if why is not None:
             raise ConfigError(f"{self.name} cannot bid in {context.game_id}: {why}")
-        self.n = int(self.public["bidders"])
-        self.reserve = float(self.public.get("reserve", 0.0))
+        from arena.solver.auctions import bid_rule
+
+        n, reserve = int(self.public["bidders"]), float(self.public.get("reserve", 0.0))
+        self._bid = bid_rule(
+            theory.STRATEGIC.get(self.format, self.format), n, self.dist.high, reserve
+        )
 
     def limit(self, value: float) -> float:
         if self.format == "english":
             return value
-        from arena.games.auction import theory
-
-        return float(theory.equilibrium_bid(self.format, value, self.n, self.dist, self.reserve))
+        return self._bid(value)
 
 
 class ShadeParams(BaseModel):

@@ -18,6 +18,7 @@ their strategies and :func:`expected_revenue` accepts ``"english"`` and ``"dutch
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -29,6 +30,7 @@ from arena.solver._validation import _as_float_array, check_int, check_real
 __all__ = [
     "AuctionOutcome",
     "all_pay_bid",
+    "bid_rule",
     "expected_outcome",
     "expected_revenue",
     "first_price_bid",
@@ -240,6 +242,44 @@ def all_pay_bid(
     takes_part = top * scaled >= r
     bids = np.where(takes_part, ((n - 1) * top * scaled + r) / n, 0.0)
     return _shaped(bids, values)
+
+
+def bid_rule(
+    auction: str, n_bidders: int, upper: float = 1.0, reserve: float = 0.0
+) -> Callable[[float], float]:
+    """The equilibrium bid of one value at a time, the setting checked once: for a bidder
+    asked round after round (the arena's ``equilibrium`` bidder), where checking every call
+    would cost more than the bid. The same numbers as :func:`first_price_bid`,
+    :func:`all_pay_bid` and :func:`second_price_bid` (a test compares them); a value outside
+    ``[0, upper]`` is a ``ValueError``.
+
+    >>> bid_rule("first_price", 2)(0.8)
+    0.4
+    """
+    if auction not in _FORMATS:
+        raise ValueError(f"auction must be one of {', '.join(_FORMATS)}; got {auction!r}")
+    n, top, r = _check_setting(n_bidders, upper, reserve)
+
+    def truthful(value: float) -> float:
+        return value if value >= r else 0.0
+
+    def first_price(value: float) -> float:  # beta(v) = v ((n - 1) + (r / v)^n) / n
+        return value * ((n - 1) + (r / value) ** n) / n if value >= r and value > 0 else 0.0
+
+    def all_pay(value: float) -> float:  # ((n - 1) upper (v / upper)^n + r) / n
+        scaled = (value / top) ** n
+        return ((n - 1) * top * scaled + r) / n if top * scaled >= r else 0.0
+
+    bid = {"second_price": truthful, "english": truthful, "all_pay": all_pay}.get(
+        auction, first_price
+    )
+
+    def rule(value: float) -> float:
+        if not 0.0 <= value <= top:
+            raise ValueError(f"values must be in [0, {top:g}]; got {value!r}")
+        return float(bid(value))
+
+    return rule
 
 
 @overload

@@ -125,6 +125,7 @@ class SealedBidAuction(ParallelEnv):
             "rounds": p.rounds,
             "values": as_table(self.distribution),
             "reserve": p.reserve,
+            "max_bid": self.cap,
             "reveal_bids": p.reveal_bids,
             "currency": p.currency,
         }

@@ -446,3 +446,25 @@ def test_revenue_validation(
 ) -> None:
     with pytest.raises(error, match=match):
         function(*args)
+
+
+@pytest.mark.parametrize("auction", ["first_price", "dutch", "all_pay", "second_price", "english"])
+@pytest.mark.parametrize(("n", "reserve"), [(2, 0.0), (3, 0.25), (7, 0.6)])
+def test_bid_rule_gives_the_array_functions_bids_one_value_at_a_time(
+    auction: str, n: int, reserve: float
+) -> None:
+    from arena.solver.auctions import bid_rule
+
+    values = np.concatenate([[0.0, reserve, 1.0], np.random.default_rng(n).uniform(0, 1, 200)])
+    if auction in ("first_price", "dutch"):
+        expected = first_price_bid(values, n, 1.0, reserve)
+    elif auction == "all_pay":
+        expected = all_pay_bid(values, n, 1.0, reserve)
+    else:
+        expected = second_price_bid(values, reserve)
+    rule = bid_rule(auction, n, 1.0, reserve)
+    got = np.array([rule(float(v)) for v in values])
+    # Scalar and array arithmetic round differently in the last bits: 1e-12 on bids of at most 1.
+    assert np.allclose(got, expected, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match=r"values must be in \[0, 1\]"):
+        rule(1.5)
