@@ -16,7 +16,7 @@ DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_DIR ?= demo
 
-.PHONY: demo test test-nojit lint bench bench-llm bench-local bench-solver bench-bargaining clean
+.PHONY: demo test test-nojit lint bench bench-llm bench-local bench-solver bench-bargaining bench-auction clean
 
 $(DEMO_STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,12 +59,16 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,llm,bench]"
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP) bench-llm bench-local bench-solver bench-bargaining
+bench: $(BENCH_STAMP) bench-llm bench-local bench-solver bench-bargaining bench-auction
 	$(BIN)/python benchmarks/bench_axelrod_round_robin.py
 
 # Deal or No Deal beside OpenSpiel's C++ game on the same instances (open_spiel: bench extra).
 bench-bargaining: $(BENCH_STAMP)
 	cd benchmarks && ../$(BIN)/python bench_multi_issue.py
+
+# Auctions beside OpenSpiel's first_sealed_auction; OpenSkill's fit beside its own loop.
+bench-auction: $(BENCH_STAMP)
+	cd benchmarks && ../$(BIN)/python bench_auction.py && ../$(BIN)/python bench_openskill.py
 
 # The solver beside quantecon, nashpy, pygambit and scipy's HiGHS (and axelrod, when the
 # `bench` extra is installed, for the memory-one round robin).
