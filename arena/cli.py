@@ -714,7 +714,9 @@ def report(
 ) -> None:
     """The game family's own measures: for bargaining, deal rate, price with a 95% bootstrap
     interval, each seat's share and payoff, distance to the solver's split, turns to agreement;
-    for a feedback schedule the same per round, with the deals broken since the round before."""
+    for a feedback schedule the same per round, with the deals broken since the round before.
+    For auctions, revenue per item beside the theory's, efficiency, and each bidder's profit,
+    ex-post regret and distance from the equilibrium bid, with 95% intervals."""
     from arena.leaderboards.bargaining_report import by_round, summary
     from arena.leaderboards.board import select_tournaments
     from arena.registry import game_family, make_game
@@ -723,13 +725,29 @@ def report(
     with Store(db, readonly=True) as store:
         selection = select_tournaments(store, [tournament] if tournament else ())
         (row,) = selection.tournaments
-        if game_family(row.game_id) != "bargaining":
+        family = game_family(row.game_id)
+        if family not in ("bargaining", "auction"):
             raise ArenaError(
-                f"arena report measures bargaining tournaments; {row.name!r} plays "
+                f"arena report measures bargaining and auction tournaments; {row.name!r} plays "
                 f"{row.game_id} (see arena leaderboard show)"
             )
         rows = store.outcomes(row.name)
         feedback = store.feedback(row.name)
+    if family == "auction":
+        from arena.leaderboards import auction_report
+
+        auction = {
+            "tournament": row.name,
+            "game": row.game_id,
+            **auction_report.summary(rows, seed),
+        }
+        if as_json:
+            _print_json(auction)
+            return
+        if selection.note:
+            typer.echo(f"arena: {selection.note.replace('ranking', 'reporting on')}", err=True)
+        _print_auction(auction)
+        return
     params = row.config["game"]
     seats = list(
         make_game(row.game_id, **{k: v for k, v in params.items() if k != "id"}).possible_agents
@@ -746,6 +764,41 @@ def report(
 
 def _number(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _with_interval(measure: dict[str, float | None], digits: int = 2) -> str:
+    """``12.30 (11.90 to 12.70)``, or a dash when nothing was measured."""
+    if measure["mean"] is None:
+        return "-"
+    low, high = _number(measure["ci_low"], digits), _number(measure["ci_high"], digits)
+    return f"{_number(measure['mean'], digits)} ({low} to {high})"
+
+
+def _print_auction(data: dict[str, Any]) -> None:
+    """The report as tables: the auction, then each bidder."""
+    expected = data["expected_revenue_per_item"]
+    rows = [
+        ["matches / items", f"{data['matches']} / {data['items']}"],
+        ["revenue per item (95% CI)", _with_interval(data["revenue_per_item"])],
+        ["expected in equilibrium", "no closed form" if expected is None else _number(expected)],
+        ["revenue per match (95% CI)", _with_interval(data["revenue_per_match"])],
+        ["efficiency (95% CI)", _with_interval(data["efficiency"], 3)],
+    ]
+    _table(f"Report: {data['tournament']} · {data['game']}", ["measure", "value"], rows)
+    columns = ["bidder", "seats", "profit a match (95% CI)", "items a match", "regret (95% CI)"]
+    columns.append("from equilibrium (95% CI)")
+    table = [
+        [
+            b["agent"],
+            str(b["seats"]),
+            _with_interval(b["profit"]),
+            _number(b["items_won"], 2),
+            _with_interval(b["regret"]),
+            _with_interval(b["equilibrium_deviation"]),
+        ]
+        for b in data["bidders"]
+    ]
+    _table("By bidder", columns, table, wrap=0)
 
 
 def _print_bargaining(data: dict[str, Any], seats: list[str]) -> None:
