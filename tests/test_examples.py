@@ -3,6 +3,7 @@ server that stands in for their providers (the files themselves are left as user
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -19,14 +20,20 @@ EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.toml"))
 
 def copier(request: ChatRequest) -> str:
     """Opens with J, then copies the other player, answering in the predict-first form too;
-    in negotiations the seller holds at $15 and the buyer accepts it, the moderator says deal
-    when the buyer agrees, and the critic gives three suggestions."""
+    in English auctions it bids the minimum up to $1,500 (AucArena's "I bid $1,000!"), then
+    goes out; in negotiations the seller holds at $15 and the buyer accepts it, the moderator
+    says deal when the buyer agrees, and the critic gives three suggestions."""
     if request.system.startswith("You moderate"):
         last = request.last_user_text.rsplit("<<< ", 1)[-1]
         deal = last.startswith("buyer") and "Deal" in last
         return "DEAL: yes\nPRICE: 15" if deal else "DEAL: no\nPRICE: none"
     if request.system.startswith("You coach"):
         return "1. Open higher.\n2. Concede in small steps.\n3. Explain your price."
+    if "in an English auction" in request.system:  # AucArena's phrasing, up to $1,500
+        found = re.search(r"You may bid from \$([\d,]+)", request.last_user_text)
+        low = int(found.group(1).replace(",", "")) if found else None
+        beliefs = "I believe the others keep their money for the last item.\n"
+        return beliefs + (f"I bid ${low:,}!" if low is not None and low <= 1500 else "I'm out!")
     if "You are the seller in a negotiation" in request.system:
         return "I can let it go for $15."
     if "You are the buyer in a negotiation" in request.system:
