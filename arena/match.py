@@ -245,4 +245,10 @@ def play_match(
 
     env = make_game(game_id, api=api, **params)
     seated = [a if isinstance(a, Agent) else make_agent(a) for a in agents]
-    return asyncio.run(run_match(env, seated, game_id=game_id, seed=seed, params=params))
+    played: list[MatchRecord] = []
+
+    async def play() -> None:  # the record is not the main task's result: see FixturePlayer.play
+        played.append(await run_match(env, seated, game_id=game_id, seed=seed, params=params))
+
+    asyncio.run(play())
+    return played[0]

@@ -165,8 +165,7 @@ class FixturePlayer:
                 f"{type(error).__name__}: {error}"
             ) from error
 
-    async def _play_in_turn(self, fixtures: Sequence[Fixture]) -> list[Outcome]:
-        records: list[Outcome] = []
+    async def _play_in_turn(self, fixtures: Sequence[Fixture], records: list[Outcome]) -> None:
         for fixture in fixtures:
             agents = [self._agent(a, seat) for seat, a in enumerate(fixture.seats)]
             replayable = self._replayable(agents)
@@ -180,11 +179,13 @@ class FixturePlayer:
             if replayable and isinstance(record, MatchRecord):
                 self._remember(fixture.seats, record)
             records.append(record)
-        return records
 
     async def _play_at_once(
-        self, fixtures: Sequence[Fixture], finished: Callable[[Outcome], None] | None
-    ) -> list[Outcome]:
+        self,
+        fixtures: Sequence[Fixture],
+        finished: Callable[[Outcome], None] | None,
+        records: list[Outcome],
+    ) -> None:
         window = asyncio.Semaphore(self.plan.in_flight())
 
         async def play_one(fixture: Fixture) -> Outcome:
@@ -193,7 +194,6 @@ class FixturePlayer:
                 return await self._run(fixture, self.plan.make_env(), agents)
 
         tasks = [asyncio.ensure_future(play_one(f)) for f in fixtures]
-        records: list[Outcome] = []
         try:
             for task in asyncio.as_completed(tasks):
                 record = await task
@@ -204,17 +204,25 @@ class FixturePlayer:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-        return records
 
     def play(
         self,
         fixtures: Sequence[Fixture],
         finished: Callable[[Outcome], None] | None = None,
     ) -> list[Outcome]:
-        """Play ``fixtures`` in one event loop; ``finished`` sees each concurrent match end."""
+        """Play ``fixtures`` in one event loop; ``finished`` sees each concurrent match end.
+
+        The records come back through a list, not as the main task's result: in the main
+        thread ``asyncio.run`` restores its SIGINT handler through ``signal.getsignal``, whose
+        failed enum lookup formats the handler, the main task and so its result, with every
+        turn of every match in it (a quarter of a second for 20 long matches).
+        """
+        records: list[Outcome] = []
         if self.concurrent:
-            return asyncio.run(self._play_at_once(fixtures, finished))
-        return asyncio.run(self._play_in_turn(fixtures))
+            asyncio.run(self._play_at_once(fixtures, finished, records))
+        else:
+            asyncio.run(self._play_in_turn(fixtures, records))
+        return records
 
     def play_and_store(
         self,
