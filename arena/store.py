@@ -164,12 +164,29 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), default=_json_default)
 
 
+_TURN_ROWS: dict[str, Any] = {
+    "separators": (",", ":"),
+    "default": _json_default,
+    "check_circular": False,
+}
+
+
 def _seat_rows(match_id: int, turns: list[Turn]) -> list[tuple[int, int, str]]:
-    """One ``(match_id, seat, JSON [[step, action, reward], ...])`` row per seat."""
+    """One ``(match_id, seat, JSON [[step, action, reward], ...])`` row per seat.
+
+    The hottest encoding of a scripted tournament (every turn of every match): arrays become
+    lists here rather than through the encoder's fallback, and the rows, built here from
+    moves, are encoded without the encoder's check for circular references.
+    """
     by_seat: dict[int, list[tuple[int, Any, float | None]]] = {}
     for turn in turns:
-        by_seat.setdefault(turn[1], []).append((turn[0], turn[2], turn[3]))
-    return [(match_id, seat, _dumps(rows)) for seat, rows in sorted(by_seat.items())]
+        action = turn[2]
+        if hasattr(action, "tolist"):  # NumPy arrays and scalars, as _json_default turns them
+            action = action.tolist()
+        by_seat.setdefault(turn[1], []).append((turn[0], action, turn[3]))
+    return [
+        (match_id, seat, json.dumps(rows, **_TURN_ROWS)) for seat, rows in sorted(by_seat.items())
+    ]
 
 
 def config_differences(old: Any, new: Any, where: str = "") -> list[str]:
