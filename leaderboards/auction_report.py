@@ -17,7 +17,10 @@ from arena.leaderboards.bargaining_report import mean_interval
 
 def _items(outcome: dict[str, Any]) -> int:
     """Items put up in a match: rounds of a sealed-bid or Dutch auction, English lots."""
-    return len(outcome.get("rounds", outcome.get("items", [])))
+    for key in ("winners", "rounds", "items"):  # sealed bids, the Dutch clock, English lots
+        if key in outcome:
+            return len(outcome[key])
+    return 0
 
 
 def _interval(values: list[float], seed: int) -> dict[str, float | None]:

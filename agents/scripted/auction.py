@@ -42,6 +42,7 @@ class Bidder(ScriptedAgent):
             raise ConfigError(f"{self.name} bids in {plays} auctions, not in {context.game_id}")
         self.seat = context.seat
         self._rng = random.Random(context.seed)
+        self._max_bid = float(self.public.get("max_bid", np.inf))
 
     def limit(self, value: float) -> float:
         """The most it would pay for an item worth ``value`` to it (its sealed bid)."""
@@ -49,15 +50,12 @@ class Bidder(ScriptedAgent):
 
     def decide(self, observation: dict[str, Any]) -> Any:
         if self.format in SEALED:
-            value = float(observation["value"][0])
-            return np.array([min(max(self.limit(value), 0.0), self._cap())], dtype=np.float64)
+            value = observation["value"].item()
+            return np.array([min(max(self.limit(value), 0.0), self._max_bid)], dtype=np.float64)
         if self.format == "dutch":
-            value = float(observation["value"][0])
+            value = observation["value"].item()
             return _take(float(observation["price"][0]) <= self.limit(value) + 1e-9)
         return self.english(observation)
-
-    def _cap(self) -> float:
-        return float(self.public.get("max_bid", np.inf))
 
     def english(self, observation: dict[str, Any]) -> Any:
         """Raise by the minimum while the next bid is within its limit and its budget."""
@@ -108,14 +106,8 @@ class Equilibrium(Bidder):
         from arena.solver.auctions import bid_rule
 
         n, reserve = int(self.public["bidders"]), float(self.public.get("reserve", 0.0))
-        self._bid = bid_rule(
-            theory.STRATEGIC.get(self.format, self.format), n, self.dist.high, reserve
-        )
-
-    def limit(self, value: float) -> float:
-        if self.format == "english":
-            return value
-        return self._bid(value)
+        auction = theory.STRATEGIC.get(self.format, self.format)
+        self.limit = bid_rule(auction, n, self.dist.high, reserve)  # type: ignore[method-assign,assignment]
 
 
 class ShadeParams(BaseModel):

@@ -41,6 +41,7 @@ class EquilibriumPlayer(ScriptedAgent):
             self._players[family] = Player(name=self.name)
         self._player = self._players[family]
         self._player.reset(context)
+        self.decide = self._player.decide  # type: ignore[method-assign]  # no call in between
 
     def decide(self, observation: Any) -> Any:
         assert self._player is not None, "decide before reset"

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import numpy as np
-
 from arena.games.auction.sealed_bid import SealedBidAuction
 
 
@@ -16,5 +14,5 @@ class AllPayAuction(SealedBidAuction):
     format = "all_pay"
     metadata: ClassVar[dict[str, Any]] = {**SealedBidAuction.metadata, "name": "all_pay_v0"}
 
-    def payments(self, bids: np.ndarray, winner: int, eligible: np.ndarray) -> np.ndarray:
-        return np.where(eligible, bids, 0.0)
+    def payments(self, bids: list[float], winner: int, eligible: list[bool]) -> list[float]:
+        return [b if ok else 0.0 for b, ok in zip(bids, eligible)]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import numpy as np
-
 from arena.games.auction.sealed_bid import SealedBidAuction
 
 
@@ -15,8 +13,8 @@ class FirstPriceAuction(SealedBidAuction):
     format = "first_price"
     metadata: ClassVar[dict[str, Any]] = {**SealedBidAuction.metadata, "name": "first_price_v0"}
 
-    def payments(self, bids: np.ndarray, winner: int, eligible: np.ndarray) -> np.ndarray:
-        paid = np.zeros_like(bids)
+    def payments(self, bids: list[float], winner: int, eligible: list[bool]) -> list[float]:
+        paid = [0.0] * len(bids)
         if winner >= 0:
             paid[winner] = bids[winner]
         return paid

@@ -108,7 +108,7 @@ class SealedBidAuction(ParallelEnv):
                 "bids": gymnasium.spaces.Box(NONE, self.cap, (p.rounds, p.bidders), np.float64),
             }
         )
-        self._rng = np.random.default_rng()
+        self._lottery = np.random.default_rng()
 
     def observation_space(self, agent: str) -> gymnasium.spaces.Space:
         return self._observation_space
@@ -136,102 +136,116 @@ class SealedBidAuction(ParallelEnv):
         self, seed: int | None = None, options: Mapping[str, Any] | None = None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         p = self.params
-        self._rng = np.random.default_rng(seed)
+        values_seed, lottery_seed = np.random.SeedSequence(seed).spawn(2)
+        self._lottery = np.random.default_rng(lottery_seed)
         self._action_space.seed(None if seed is None else seed + 1)
         self.agents = list(self.possible_agents)
         self.round = 0
-        self.values = np.full((p.rounds, p.bidders), NONE)  # every round's values, drawn ahead
+        # Every round's values, drawn at once from their own generator (the same stream as
+        # round by round), so that ties drawn in between cannot shift them.
+        self.values = self.distribution.draw_rounds(
+            np.random.default_rng(values_seed), p.rounds, p.bidders
+        )
         self.bids = np.full((p.rounds, p.bidders), NONE)
         self.winners = np.full(p.rounds, -1, dtype=np.int64)
         self.prices = np.full(p.rounds, NONE)  # what the winner pays
         self.paid = np.zeros((p.rounds, p.bidders))  # what each bidder pays
-        self.totals = np.zeros(p.bidders)
-        self._history = np.full((p.bidders, p.rounds, len(HISTORY)), NONE)
+        self.totals = [0.0] * p.bidders
+        # One array per bidder (not views of one): an observation's arrays reach nothing else.
+        self._history = [np.full((p.rounds, len(HISTORY)), NONE) for _ in range(p.bidders)]
         self._shown = np.full((p.rounds, p.bidders), NONE)
-        self._draw()
         return self._observations(), {a: {} for a in self.agents}
 
-    def _draw(self) -> None:
-        if self.round < self.params.rounds:
-            self.values[self.round] = self.distribution.draw(self._rng, self.params.bidders)
-
     def _observations(self) -> dict[str, dict[str, Any]]:
+        """Each bidder's own arrays, whose rows never change once written (no copy a round);
+        the value is copied, since the values of every seat and round sit in one array."""
         r = min(self.round, self.params.rounds - 1)
+        values, history, shown = self.values[r], self._history, self._shown
         return {
             agent: {
                 "round": self.round,
-                "value": self.values[r, k : k + 1].copy(),
-                "history": self._history[k],
-                "bids": self._shown,
+                "value": values[k : k + 1].copy(),
+                "history": history[k],
+                "bids": shown,
             }
             for k, agent in enumerate(self.agents)
         }
 
-    def _read_bids(self, actions: Mapping[str, Any]) -> np.ndarray:
+    def _read_bids(self, actions: Mapping[str, Any]) -> list[float]:
         """Every bidder's bid, checked before anything changes (``ValueError`` otherwise)."""
-        bids = np.empty(len(self.possible_agents))
-        for k, agent in enumerate(self.possible_agents):
+        bids = []
+        for agent in self.possible_agents:
             if agent not in actions:
                 raise ValueError(f"{agent}: no bid this round")
+            action = actions[agent]
             try:
-                amount = float(np.asarray(actions[agent], dtype=np.float64).reshape(-1)[0])
+                if isinstance(action, np.ndarray) and action.shape == (1,):
+                    amount = float(action[0])
+                else:
+                    amount = float(np.asarray(action, dtype=np.float64).reshape(-1)[0])
             except (TypeError, ValueError, IndexError):
-                raise ValueError(f"{agent}: a bid is a number, got {actions[agent]!r}") from None
+                raise ValueError(f"{agent}: a bid is a number, got {action!r}") from None
             if not 0.0 <= amount <= self.cap:
                 raise ValueError(
                     f"{agent}: a bid must be between 0 and {self.cap:g}, got {amount!r}"
                 )
-            bids[k] = amount
+            bids.append(amount)
         return bids
 
-    def payments(self, bids: np.ndarray, winner: int, eligible: np.ndarray) -> np.ndarray:
+    def payments(self, bids: list[float], winner: int, eligible: list[bool]) -> list[float]:
         """What each bidder pays this round (``winner`` is -1 when nothing sells)."""
         raise NotImplementedError
 
     def step(self, actions: Mapping[str, Any]) -> tuple[dict, dict, dict, dict, dict]:
         if not self.agents:
             raise ValueError("the auction is over: reset it first")
-        bids = self._read_bids(actions)
+        bids = self._read_bids(actions)  # plain floats: a handful of bidders, every round
         p, r = self.params, self.round
-        eligible = bids >= p.reserve
-        if p.reserve == 0.0:
-            eligible &= bids > 0.0  # a zero bid is no bid
+        reserve = p.reserve
+        eligible = (
+            [b >= reserve and b > 0.0 for b in bids]
+            if reserve == 0.0
+            else [b >= reserve for b in bids]
+        )
         winner = -1
-        if eligible.any():
-            top = np.flatnonzero(eligible & (bids == bids[eligible].max()))
-            winner = int(top[0] if len(top) == 1 else self._rng.choice(top))
+        counted = [b for b, ok in zip(bids, eligible) if ok]
+        if counted:
+            best = max(counted)
+            top = [k for k, (b, ok) in enumerate(zip(bids, eligible)) if ok and b == best]
+            winner = top[0] if len(top) == 1 else int(self._lottery.choice(top))
         paid = self.payments(bids, winner, eligible)
-        values = self.values[r]
-        payoff = 0.0 - paid  # (no negative zeros)
+        values = self.values[r].tolist()
+        payoff = [0.0 - x for x in paid]  # (no negative zeros)
+        price = NONE
         if winner >= 0:
             payoff[winner] += values[winner]
-            self.prices[r] = paid[winner]
-        self.bids[r], self.winners[r], self.paid[r] = bids, winner, paid
-        self.totals += payoff
+            price = paid[winner]
+        self.prices[r], self.bids[r], self.winners[r], self.paid[r] = price, bids, winner, paid
+        self.totals = [t + x for t, x in zip(self.totals, payoff)]
         winning_bid = bids[winner] if winner >= 0 else NONE
-        for k in range(p.bidders):
-            won = 1.0 if k == winner else 0.0
-            self._history[k, r] = (values[k], bids[k], winning_bid, self.prices[r], won)
+        won = [0.0] * p.bidders
+        if winner >= 0:
+            won[winner] = 1.0
+        for k, history in enumerate(self._history):
+            history[r] = (values[k], bids[k], winning_bid, price, won[k])
         if p.reveal_bids:
             self._shown[r] = bids
         self.round = r + 1
-        self._draw()
         over = self.round >= p.rounds
-        rewards = {a: float(payoff[k]) for k, a in enumerate(self.agents)}
-        round_info = {
+        agents = self.agents
+        rewards = dict(zip(agents, payoff))
+        round_info: dict[str, Any] = {
             "round": r,
             "winner": self.possible_agents[winner] if winner >= 0 else None,
-            "winning_bid": float(winning_bid) if winner >= 0 else None,
-            "price": float(paid[winner]) if winner >= 0 else None,
+            "winning_bid": winning_bid if winner >= 0 else None,
+            "price": price if winner >= 0 else None,
         }
-        infos: dict[str, dict[str, Any]] = {a: dict(round_info) for a in self.agents}
         if over:
-            payoffs = {a: float(self.totals[k]) for k, a in enumerate(self.agents)}
-            for info in infos.values():
-                info["payoffs"] = payoffs
+            round_info["payoffs"] = dict(zip(agents, self.totals))
+        infos = dict.fromkeys(agents, round_info)  # one public record of the round, shared
         observations = self._observations()
-        terminations = dict.fromkeys(self.agents, over)
-        truncations = dict.fromkeys(self.agents, False)
+        terminations = dict.fromkeys(agents, over)
+        truncations = dict.fromkeys(agents, False)
         if over:
             self.agents = []
         return observations, rewards, terminations, truncations, infos
@@ -239,20 +253,15 @@ class SealedBidAuction(ParallelEnv):
     # -- what is kept ------------------------------------------------------------------------
 
     def outcome(self) -> dict[str, Any]:
-        """Every round's values, bids, winner (seat index or None) and payments."""
+        """Every round's values, winner (seat index, or None unsold) and what each bidder paid,
+        as columns (a match may hold a million rounds); the bids are in the stored turns."""
         played = self.round
         return {
             "format": self.format,
             "reserve": self.params.reserve,
-            "rounds": [
-                {
-                    "values": self.values[r].tolist(),
-                    "bids": self.bids[r].tolist(),
-                    "winner": int(self.winners[r]) if self.winners[r] >= 0 else None,
-                    "paid": self.paid[r].tolist(),
-                }
-                for r in range(played)
-            ],
+            "values": self.values[:played].tolist(),
+            "winners": [int(w) if w >= 0 else None for w in self.winners[:played]],
+            "paid": self.paid[:played].tolist(),
         }
 
     def metrics(self) -> dict[str, Any]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import numpy as np
-
 from arena.games.auction.sealed_bid import SealedBidAuction
 
 
@@ -16,9 +14,9 @@ class SecondPriceAuction(SealedBidAuction):
     format = "second_price"
     metadata: ClassVar[dict[str, Any]] = {**SealedBidAuction.metadata, "name": "second_price_v0"}
 
-    def payments(self, bids: np.ndarray, winner: int, eligible: np.ndarray) -> np.ndarray:
-        paid = np.zeros_like(bids)
+    def payments(self, bids: list[float], winner: int, eligible: list[bool]) -> list[float]:
+        paid = [0.0] * len(bids)
         if winner >= 0:
-            others = np.delete(bids[eligible], np.flatnonzero(np.flatnonzero(eligible) == winner))
-            paid[winner] = max(float(others.max()) if len(others) else 0.0, self.params.reserve)
+            others = [b for k, (b, ok) in enumerate(zip(bids, eligible)) if ok and k != winner]
+            paid[winner] = max([*others, self.params.reserve])
         return paid

@@ -35,6 +35,10 @@ class Uniform(BaseModel):
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, n)
 
+    def draw_rounds(self, rng: np.random.Generator, rounds: int, n: int) -> np.ndarray:
+        """``rounds`` x ``n`` values: the same numbers as ``rounds`` calls of ``draw``."""
+        return rng.uniform(self.low, self.high, (rounds, n))
+
     def describe(self, currency: str = "$") -> str:
         return f"drawn uniformly between {currency}{self.low:g} and {currency}{self.high:g}"
 
@@ -55,6 +59,10 @@ class Normal(BaseModel):
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.clip(rng.normal(self.mean, self.std, n), self.low, self.high)
+
+    def draw_rounds(self, rng: np.random.Generator, rounds: int, n: int) -> np.ndarray:
+        """``rounds`` x ``n`` values: the same numbers as ``rounds`` calls of ``draw``."""
+        return np.clip(rng.normal(self.mean, self.std, (rounds, n)), self.low, self.high)
 
     def describe(self, currency: str = "$") -> str:
         return (
@@ -87,6 +95,10 @@ class Fixed(BaseModel):
         if len(self.values) != n:
             raise ConfigError(f"values: list has {len(self.values)} values for {n} bidders")
         return np.array(self.values, dtype=float)
+
+    def draw_rounds(self, rng: np.random.Generator, rounds: int, n: int) -> np.ndarray:
+        """The list, once a round."""
+        return np.tile(self.draw(rng, n), (rounds, 1))
 
     def describe(self, currency: str = "$") -> str:
         return "fixed for each bidder, the same every round"

@@ -9,14 +9,15 @@ from arena import make_agent, make_game, play_match
 from arena.errors import ConfigError
 from arena.match import check_seat
 from arena.solver.auctions import all_pay_bid, first_price_bid
+from tests.games.auction.test_sealed_bid import bid_table
 
 SEALED = ["auction/first-price-v0", "auction/second-price-v0", "auction/all-pay-v0"]
 
 
 def bids_of(game: str, agent: str, **params: object) -> tuple[np.ndarray, np.ndarray]:
     record = play_match(game, [agent, "random", "random"], seed=4, rounds=50, **params)
-    values = np.array([r["values"][0] for r in record.outcome["rounds"]])
-    bids = np.array([r["bids"][0] for r in record.outcome["rounds"]])
+    values = np.array(record.outcome["values"])[:, 0]
+    bids = bid_table(record)[:, 0]
     return values, bids
 
 
@@ -27,8 +28,7 @@ def test_truthful_bids_its_value_and_shade_a_fraction(game: str) -> None:
     record = play_match(
         game, [make_agent("shade", fraction=0.5), "random"], seed=4, rounds=20, bidders=2
     )
-    rounds = record.outcome["rounds"]
-    assert [r["bids"][0] for r in rounds] == [0.5 * r["values"][0] for r in rounds]
+    assert bid_table(record)[:, 0].tolist() == [0.5 * v for v, _ in record.outcome["values"]]
 
 
 def test_equilibrium_bids_the_solvers_bayes_nash_bid_in_each_format() -> None:
@@ -74,5 +74,5 @@ def test_random_bids_are_legal_and_seeded() -> None:
     first = play_match("auction/first-price-v0", ["random"] * 3, seed=2, rounds=30)
     again = play_match("auction/first-price-v0", ["random"] * 3, seed=2, rounds=30)
     assert first.outcome == again.outcome
-    bids = np.array([r["bids"] for r in first.outcome["rounds"]])
+    bids = bid_table(first)
     assert bids.min() >= 0 and bids.max() <= 100 and len(np.unique(bids)) == bids.size

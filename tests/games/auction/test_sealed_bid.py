@@ -9,8 +9,17 @@ from pettingzoo.test import parallel_api_test, parallel_seed_test
 from arena import make_game
 from arena.errors import ConfigError, MoveError
 from arena.games.auction.sealed_bid import NONE, sealed_bid
+from arena.records import MatchRecord
 
 SEALED = ["auction/first-price-v0", "auction/second-price-v0", "auction/all-pay-v0"]
+
+
+def bid_table(record: MatchRecord) -> np.ndarray:
+    """Every round's bids, rounds x bidders, from the record's turns."""
+    bids = np.full((record.steps, len(record.agents)), np.nan)
+    for turn in record.turns:
+        bids[turn.step, turn.seat] = float(np.asarray(turn.action).reshape(-1)[0])
+    return bids
 
 
 def one_round(game: str, bids: list[float], **params: object) -> tuple[dict, dict]:

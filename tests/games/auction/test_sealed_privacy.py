@@ -20,7 +20,14 @@ DEFAULT = ["equilibrium", "shade", "random"]
 
 
 def _numbers(observation: dict[str, Any]) -> np.ndarray:
-    return np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in observation.values()])
+    """Every number an observation reaches, the arrays its arrays are views of included."""
+    arrays = []
+    for value in observation.values():
+        array = np.asarray(value, dtype=float)
+        while array is not None:
+            arrays.append(np.ravel(array))
+            array = array.base if isinstance(array.base, np.ndarray) else None
+    return np.concatenate(arrays)
 
 
 @pytest.mark.parametrize("game", SEALED)

@@ -12,6 +12,7 @@ from arena import make_game, play_match
 from arena.games.auction.sealed_bid import sealed_bid
 from arena.games.auction.theory import expected_revenue
 from arena.games.auction.values import Uniform
+from tests.games.auction.test_sealed_bid import bid_table
 
 SEALED = {
     "first_price": "auction/first-price-v0",
@@ -51,7 +52,7 @@ def test_truthful_bidding_is_weakly_dominant_in_second_price(
 def test_revenue_equivalence_with_equilibrium_bidders(auction: str) -> None:
     rounds, n = 4000, 3
     record = play_match(SEALED[auction], ["equilibrium"] * n, seed=11, rounds=rounds, bidders=n)
-    revenue = np.array([sum(r["paid"]) for r in record.outcome["rounds"]])
+    revenue = np.array(record.outcome["paid"]).sum(axis=1)
     expected = expected_revenue(auction, n, Uniform(), 0.0)
     assert expected == pytest.approx(50.0)  # (n - 1) / (n + 1) of 100
     standard_error = revenue.std(ddof=1) / np.sqrt(rounds)
@@ -83,8 +84,8 @@ def test_the_equilibrium_bidders_mean_regret_in_first_price_is_the_theoretical_o
     record = play_match(
         "auction/first-price-v0", ["equilibrium"] * n, seed=9, rounds=rounds, bidders=n
     )
-    values = np.array([r["values"] for r in record.outcome["rounds"]]) / 100.0
-    bids = np.array([r["bids"] for r in record.outcome["rounds"]]) / 100.0
+    values = np.array(record.outcome["values"]) / 100.0
+    bids = bid_table(record) / 100.0
     per_round = []
     for k in range(n):
         to_beat = np.delete(bids, k, axis=1).max(axis=1)
