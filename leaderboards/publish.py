@@ -59,8 +59,9 @@ OPENSKILL_METHOD = (
     "OpenSkill (games of more than two seats): Weng and Lin's Plackett-Luce model as the "
     "openskill package implements it (mu 25, sigma 25/3 at the start), updated once per match, "
     "in match order, from its seats ranked by payoff (ties within 1e-9 share a rank); ordinal = "
-    "mu - 3 sigma, with a 95% interval from the same seeded bootstrap over matches. Matches that "
-    "seat one agent twice are left out of it."
+    "mu - 3 sigma, with a 95% interval from the same seeded bootstrap over matches (at most its "
+    "first 200 resamples: each refits every match). Matches that seat one agent twice are left "
+    "out of it."
 )
 USAGE_NOTE = (
     "Invalid moves: share of an agent's LLM turns with a reply that could not be played "
