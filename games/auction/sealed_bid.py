@@ -146,15 +146,39 @@ class SealedBidAuction(ParallelEnv):
         self.values = self.distribution.draw_rounds(
             np.random.default_rng(values_seed), p.rounds, p.bidders
         )
-        self.bids = np.full((p.rounds, p.bidders), NONE)
-        self.winners = np.full(p.rounds, -1, dtype=np.int64)
-        self.prices = np.full(p.rounds, NONE)  # what the winner pays
-        self.paid = np.zeros((p.rounds, p.bidders))  # what each bidder pays
+        # Played rounds, kept as lists (appending costs less than writing array rows); the
+        # ``bids``, ``winners`` and ``paid`` arrays are built from them when asked for.
+        self._bids: list[list[float]] = []
+        self._winners: list[int] = []
+        self._paid: list[list[float]] = []
         self.totals = [0.0] * p.bidders
         # One array per bidder (not views of one): an observation's arrays reach nothing else.
         self._history = [np.full((p.rounds, len(HISTORY)), NONE) for _ in range(p.bidders)]
         self._shown = np.full((p.rounds, p.bidders), NONE)
         return self._observations(), {a: {} for a in self.agents}
+
+    @property
+    def bids(self) -> np.ndarray:
+        """Every round's bids, rounds x bidders (-1: not yet played)."""
+        return self._table(self._bids, NONE)
+
+    @property
+    def paid(self) -> np.ndarray:
+        """What each bidder paid each round, rounds x bidders (0: not yet played)."""
+        return self._table(self._paid, 0.0)
+
+    @property
+    def winners(self) -> np.ndarray:
+        """Each round's winner's seat (-1: unsold, or not yet played)."""
+        table = np.full(self.params.rounds, -1, dtype=np.int64)
+        table[: len(self._winners)] = self._winners
+        return table
+
+    def _table(self, rows: list[list[float]], missing: float) -> np.ndarray:
+        table = np.full((self.params.rounds, self.params.bidders), missing)
+        if rows:
+            table[: len(rows)] = rows
+        return table
 
     def _observations(self) -> dict[str, dict[str, Any]]:
         """Each bidder's own arrays, whose rows never change once written (no copy a round);
@@ -220,7 +244,9 @@ class SealedBidAuction(ParallelEnv):
         if winner >= 0:
             payoff[winner] += values[winner]
             price = paid[winner]
-        self.prices[r], self.bids[r], self.winners[r], self.paid[r] = price, bids, winner, paid
+        self._bids.append(bids)
+        self._winners.append(winner)
+        self._paid.append(paid)
         self.totals = [t + x for t, x in zip(self.totals, payoff)]
         winning_bid = bids[winner] if winner >= 0 else NONE
         won = [0.0] * p.bidders
@@ -260,8 +286,8 @@ class SealedBidAuction(ParallelEnv):
             "format": self.format,
             "reserve": self.params.reserve,
             "values": self.values[:played].tolist(),
-            "winners": [int(w) if w >= 0 else None for w in self.winners[:played]],
-            "paid": self.paid[:played].tolist(),
+            "winners": [w if w >= 0 else None for w in self._winners],
+            "paid": [list(row) for row in self._paid],
         }
 
     def metrics(self) -> dict[str, Any]:
@@ -294,9 +320,9 @@ class SealedBidAuction(ParallelEnv):
         r = self.round - 1
         if r < 0:
             return "no round played yet"
-        bids = ", ".join(f"{b:g}" for b in self.bids[r])
-        winner = self.winners[r]
-        sold = f"bidder_{winner} wins, pays {self.paid[r][winner]:g}" if winner >= 0 else "unsold"
+        bids = ", ".join(f"{b:g}" for b in self._bids[r])
+        winner = self._winners[r]
+        sold = f"bidder_{winner} wins, pays {self._paid[r][winner]:g}" if winner >= 0 else "unsold"
         return f"round {r + 1}: bids {bids}: {sold}"
 
     def close(self) -> None:
