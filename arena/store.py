@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import operator
 import os
 import sqlite3
 import time
@@ -164,6 +165,7 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), default=_json_default)
 
 
+_ROW, _SEAT = operator.itemgetter(0, 2, 3), operator.itemgetter(1)  # (step, action, reward)
 _TURN_ROWS: dict[str, Any] = {
     "separators": (",", ":"),
     "default": _json_default,
@@ -174,16 +176,22 @@ _TURN_ROWS: dict[str, Any] = {
 def _seat_rows(match_id: int, turns: list[Turn]) -> list[tuple[int, int, str]]:
     """One ``(match_id, seat, JSON [[step, action, reward], ...])`` row per seat.
 
-    The hottest encoding of a scripted tournament (every turn of every match): arrays become
-    lists here rather than through the encoder's fallback, and the rows, built here from
-    moves, are encoded without the encoder's check for circular references.
+    The hottest encoding of a scripted tournament (every turn of every match): the rows are
+    cut out of the turns by C-level getters, and when the seats move in turn (0, 1, ..., 0, 1,
+    ...: every simultaneous game, most turn-based ones) each seat's rows are a slice rather
+    than a Python loop; they are encoded without the check for circular references (they are
+    built here, from moves).
     """
-    by_seat: dict[int, list[tuple[int, Any, float | None]]] = {}
-    for turn in turns:
-        action = turn[2]
-        if hasattr(action, "tolist"):  # NumPy arrays and scalars, as _json_default turns them
-            action = action.tolist()
-        by_seat.setdefault(turn[1], []).append((turn[0], action, turn[3]))
+    rows = list(map(_ROW, turns))
+    seats = list(map(_SEAT, turns))
+    n = max(seats) + 1 if seats else 0
+    by_seat: dict[int, list[tuple[int, Any, float | None]]]
+    if n and seats == (list(range(n)) * (len(seats) // n + 1))[: len(seats)]:
+        by_seat = {seat: rows[seat::n] for seat in range(min(n, len(seats)))}
+    else:
+        by_seat = {}
+        for seat, row in zip(seats, rows):
+            by_seat.setdefault(seat, []).append(row)
     return [
         (match_id, seat, json.dumps(rows, **_TURN_ROWS)) for seat, rows in sorted(by_seat.items())
     ]

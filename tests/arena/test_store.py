@@ -262,3 +262,24 @@ def test_reading_an_older_database_does_not_upgrade_it(tmp_path: Path) -> None:
         assert con.execute("PRAGMA user_version").fetchone()[0] == 3
     with Store(db) as store:  # a writer upgrades it
         assert store.version == SCHEMA_VERSION == 5
+
+
+@pytest.mark.parametrize(
+    "seats",
+    [[0, 1, 0, 1], [0, 1, 2, 0, 1], [1, 0, 1, 0], [0, 1, 1, 0, 2], [2, 2], [0], []],
+)
+def test_turn_rows_group_every_seats_moves_in_order_whatever_the_turn_order(
+    seats: list[int],
+) -> None:
+    import json
+
+    import numpy as np
+
+    from arena.records import Turn
+    from arena.store import _seat_rows
+
+    turns = [Turn(k, seat, np.array([float(k)]), 0.5 * k) for k, seat in enumerate(seats)]
+    rows = {seat: json.loads(text) for _, seat, text in _seat_rows(7, turns)}
+    assert sorted(rows) == sorted(set(seats))
+    for seat, moves in rows.items():
+        assert moves == [[k, [float(k)], 0.5 * k] for k, s in enumerate(seats) if s == seat]
