@@ -785,14 +785,16 @@ def _print_auction(data: dict[str, Any]) -> None:
         ["efficiency (95% CI)", _with_interval(data["efficiency"], 3)],
     ]
     _table(f"Report: {data['tournament']} · {data['game']}", ["measure", "value"], rows)
-    columns = ["bidder", "seats", "profit a match (95% CI)", "items a match", "regret (95% CI)"]
-    columns.append("from equilibrium (95% CI)")
+    columns = ["bidder", "seats", "profit a match (95% CI)", "items a match", "value won"]
+    columns += ["money left", "regret (95% CI)", "from equilibrium (95% CI)"]
     table = [
         [
             b["agent"],
             str(b["seats"]),
             _with_interval(b["profit"]),
             _number(b["items_won"], 2),
+            _number(b["value_won"]["mean"]),
+            _number(b["money_left"]["mean"]),
             _with_interval(b["regret"]),
             _with_interval(b["equilibrium_deviation"]),
         ]

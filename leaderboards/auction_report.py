@@ -45,10 +45,14 @@ def summary(rows: list[dict[str, Any]], seed: int = 0) -> dict[str, Any]:
         metrics = r["metrics"]
         for seat, agent in enumerate(r["agents"]):
             own = bidders.setdefault(
-                agent, {"profit": [], "regret": [], "deviation": [], "items_won": []}
+                agent,
+                {"profit": [], "regret": [], "deviation": [], "items_won": [], "value_won": []},
             )
             own["profit"].append(metrics["profit"][seat])
             own["items_won"].append(metrics["items_won"][seat])
+            own["value_won"].append(metrics["value_won"][seat])
+            if metrics.get("money_left") is not None:
+                own.setdefault("money_left", []).append(metrics["money_left"][seat])
             if metrics.get("regret") is not None:
                 own["regret"].append(metrics["regret"][seat])
             if metrics.get("equilibrium_deviation") is not None:
@@ -71,6 +75,8 @@ def summary(rows: list[dict[str, Any]], seed: int = 0) -> dict[str, Any]:
                 "seats": len(own["profit"]),
                 "profit": _interval(own["profit"], seed),
                 "items_won": float(np.mean(own["items_won"])),
+                "value_won": _interval(own["value_won"], seed),
+                "money_left": _interval(own.get("money_left", []), seed),
                 "regret": _interval(own["regret"], seed),
                 "equilibrium_deviation": _interval(own["deviation"], seed),
             }

@@ -182,13 +182,14 @@ class SealedBidAuction(ParallelEnv):
 
     def _observations(self) -> dict[str, dict[str, Any]]:
         """Each bidder's own arrays, whose rows never change once written (no copy a round);
-        the value is copied, since the values of every seat and round sit in one array."""
+        the value is a new array, since the values of every seat and round sit in one."""
         r = min(self.round, self.params.rounds - 1)
-        values, history, shown = self.values[r], self._history, self._shown
+        values, history, shown = self.values[r].tolist(), self._history, self._shown
+        array, round_ = np.array, self.round
         return {
             agent: {
-                "round": self.round,
-                "value": values[k : k + 1].copy(),
+                "round": round_,
+                "value": array((values[k],)),
                 "history": history[k],
                 "bids": shown,
             }

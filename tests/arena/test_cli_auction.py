@@ -33,6 +33,7 @@ def test_the_revenue_equivalence_report_shows_the_textbook_result(db: Path) -> N
     (bidder,) = data["bidders"]
     assert bidder["agent"] == "equilibrium" and bidder["seats"] == 60
     assert bidder["equilibrium_deviation"]["mean"] == pytest.approx(0.0, abs=1e-12)
+    assert bidder["money_left"]["mean"] is None  # sealed bids have no budget
     table = run_cli("report", "--db", db, "-t", "revenue-equivalence")
     assert "revenue per item (95% CI)" in table.stdout and "expected in equilibrium" in table.stdout
 
@@ -47,6 +48,7 @@ def test_the_english_report_ranks_bidders_by_profit_and_says_there_is_no_closed_
     for b in data["bidders"]:
         assert b["profit"]["ci_low"] <= b["profit"]["mean"] <= b["profit"]["ci_high"]
         assert b["equilibrium_deviation"]["mean"] is None
+        assert 0 <= b["money_left"]["mean"] <= 10_000 and b["value_won"]["mean"] >= 0
     assert "no closed form" in run_cli("report", "--db", db, "-t", "aucarena-scripted").stdout
     board = json.loads(
         run_cli(
