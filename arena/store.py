@@ -197,6 +197,60 @@ def _seat_rows(match_id: int, turns: list[Turn]) -> list[tuple[int, int, str]]:
     ]
 
 
+@dataclass(frozen=True)
+class PreparedMatch:
+    """A match record encoded for the database, before it has a row id."""
+
+    head: tuple[Any, ...]  # match_index, game_id, params, seed, steps, duration, outcome, metrics
+    players: list[tuple[int, str, float]]
+    seats: list[tuple[int, str]]
+    details: list[tuple[Any, ...]]
+    feedback: tuple[Any, ...] | None
+
+
+def prepare_matches(records: Iterable[MatchRecord]) -> list[PreparedMatch]:
+    """Every record encoded (JSON and all), ready for ``Store.write_prepared``."""
+    prepared = []
+    for record in records:
+        details = [
+            (*t[:2], *t[4:11], None if t[11] is None else _dumps(t[11]))
+            for t in record.turns
+            if t[4:] != _NO_DETAILS
+        ]
+        feedback = None
+        if record.feedback is not None:
+            f = record.feedback
+            feedback = (
+                f["experiment"],
+                f["round"],
+                f["seat"],
+                f["critic"],
+                f["text"],
+                _dumps(f.get("data", {})),
+                _dumps(f["memory_before"]),
+                _dumps(f["memory_after"]),
+            )
+        prepared.append(
+            PreparedMatch(
+                head=(
+                    record.match_index,
+                    record.game_id,
+                    json.dumps(record.params, sort_keys=True),
+                    record.seed,
+                    record.steps,
+                    record.duration,
+                    _dumps(record.outcome) if record.outcome else None,
+                    _dumps(record.metrics) if record.metrics else None,
+                ),
+                players=[(s, a, p) for s, (a, p) in enumerate(zip(record.agents, record.payoffs))],
+                seats=[(seat, text) for _, seat, text in _seat_rows(0, record.turns)],
+                details=details,
+                feedback=feedback,
+            )
+        )
+    return prepared
+
+
 def config_differences(old: Any, new: Any, where: str = "") -> list[str]:
     """The keys (``game.rounds``, ``agents[1].params``) at which two configurations differ."""
     if isinstance(old, dict) and isinstance(new, dict):
@@ -570,73 +624,51 @@ class Store:
         A record whose (tournament, match index) is already stored is skipped, so writing
         the same match twice (a retried chunk, say) cannot duplicate it.
         """
+        return self.write_prepared(tournament_id, prepare_matches(records))
+
+    def write_prepared(self, tournament_id: int | None, prepared: list[PreparedMatch]) -> int:
+        """Store matches encoded by ``prepare_matches`` in one transaction; return how many.
+
+        Workers encode outside the lock they share and hold it only for the inserts.
+        """
         written = 0
         now = time.time()
         db = self._db
         with self.transaction():
-            for record in records:
+            for match in prepared:
                 cursor = db.execute(
                     "INSERT OR IGNORE INTO matches (tournament_id, match_index, game_id, params,"
                     " seed, steps, duration, created_at, outcome, metrics)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        tournament_id,
-                        record.match_index,
-                        record.game_id,
-                        json.dumps(record.params, sort_keys=True),
-                        record.seed,
-                        record.steps,
-                        record.duration,
-                        now,
-                        _dumps(record.outcome) if record.outcome else None,
-                        _dumps(record.metrics) if record.metrics else None,
-                    ),
+                    (tournament_id, *match.head[:6], now, *match.head[6:]),
                 )
                 if cursor.rowcount == 0:
                     continue
                 if self.version >= 4:  # a real result replaces a void one
                     db.execute(
                         "DELETE FROM void_matches WHERE tournament_id = ? AND match_index = ?",
-                        (tournament_id, record.match_index),
+                        (tournament_id, match.head[0]),
                     )
                 match_id = cursor.lastrowid
                 assert match_id is not None  # for the type checker: an INSERT always sets it
                 db.executemany(
                     "INSERT INTO match_players (match_id, seat, agent, payoff) VALUES (?, ?, ?, ?)",
-                    [
-                        (match_id, s, a, p)
-                        for s, (a, p) in enumerate(zip(record.agents, record.payoffs))
-                    ],
+                    [(match_id, *player) for player in match.players],
                 )
                 db.executemany(
-                    "INSERT INTO seat_turns VALUES (?, ?, ?)", _seat_rows(match_id, record.turns)
+                    "INSERT INTO seat_turns VALUES (?, ?, ?)",
+                    [(match_id, seat, text) for seat, text in match.seats],
                 )
-                details = [
-                    (match_id, *t[:2], *t[4:11], None if t[11] is None else _dumps(t[11]))
-                    for t in record.turns
-                    if t[4:] != _NO_DETAILS
-                ]
-                if details:
+                if match.details:
                     db.executemany(
                         f"INSERT INTO turn_details (match_id, step, seat, {_DETAILS})"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        details,
+                        [(match_id, *row) for row in match.details],
                     )
-                if record.feedback is not None:
-                    f = record.feedback
+                if match.feedback is not None:
                     db.execute(
                         "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            match_id,
-                            f["experiment"],
-                            f["round"],
-                            f["seat"],
-                            f["critic"],
-                            f["text"],
-                            _dumps(f.get("data", {})),
-                            _dumps(f["memory_before"]),
-                            _dumps(f["memory_after"]),
-                        ),
+                        (match_id, *match.feedback),
                     )
                 written += 1
         return written

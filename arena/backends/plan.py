@@ -245,7 +245,7 @@ class FixturePlayer:
         growing sleeps, which idles a worker for longer than the other one holds the database.
         """
         from arena.agents.llm.provider import answered_endpoints
-        from arena.store import Store
+        from arena.store import Store, prepare_matches
 
         if self._store is None or str(self._store.path) != db:
             self.close()
@@ -253,10 +253,11 @@ class FixturePlayer:
         store = self._store
 
         def write(records: list[MatchRecord]) -> int:
+            prepared = prepare_matches(records)  # encoded before the shared lock is taken
             if lock is None:
-                return store.write_matches(tournament_id, records)
+                return store.write_prepared(tournament_id, prepared)
             with lock:
-                return store.write_matches(tournament_id, records)
+                return store.write_prepared(tournament_id, prepared)
 
         if self.concurrent:
             written = 0
