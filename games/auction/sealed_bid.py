@@ -280,15 +280,17 @@ class SealedBidAuction(ParallelEnv):
     # -- what is kept ------------------------------------------------------------------------
 
     def outcome(self) -> dict[str, Any]:
-        """Every round's values, winner (seat index, or None unsold) and what each bidder paid,
-        as columns (a match may hold a million rounds); the bids are in the stored turns."""
+        """Every round's values, winner (seat index, or None unsold) and revenue, as columns (a
+        match may hold a million rounds). The bids are in the stored turns, and with them what
+        each bidder paid: the revenue, by the winner (first and second price), or every bid
+        that counts (all-pay)."""
         played = self.round
         return {
             "format": self.format,
             "reserve": self.params.reserve,
             "values": self.values[:played].tolist(),
             "winners": [w if w >= 0 else None for w in self._winners],
-            "paid": [list(row) for row in self._paid],
+            "revenue": [sum(row) for row in self._paid],
         }
 
     def metrics(self) -> dict[str, Any]:

@@ -52,7 +52,7 @@ def test_truthful_bidding_is_weakly_dominant_in_second_price(
 def test_revenue_equivalence_with_equilibrium_bidders(auction: str) -> None:
     rounds, n = 4000, 3
     record = play_match(SEALED[auction], ["equilibrium"] * n, seed=11, rounds=rounds, bidders=n)
-    revenue = np.array(record.outcome["paid"]).sum(axis=1)
+    revenue = np.array(record.outcome["revenue"])
     expected = expected_revenue(auction, n, Uniform(), 0.0)
     assert expected == pytest.approx(50.0)  # (n - 1) / (n + 1) of 100
     standard_error = revenue.std(ddof=1) / np.sqrt(rounds)
