@@ -80,3 +80,17 @@ def test_a_clean_run_leaves_the_database_file_complete_on_its_own(
     copy.write_bytes(db.read_bytes())
     assert stored_count(copy) == 10 * 20
     assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
+
+
+def test_scripted_batches_collect_garbage_less_often_and_restore_the_thresholds() -> None:
+    import gc
+
+    from arena.backends.plan import fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections(123_456):
+        assert gc.get_threshold()[0] == 123_456
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), fewer_collections():
+        raise RuntimeError("a match failed")
+    assert gc.get_threshold() == before
