@@ -96,6 +96,10 @@ async def _all_moves(asks: list[Any]) -> list[Any]:
         raise
 
 
+_NO_INFO = (None,) * (len(Turn._fields) - 4)  # a scripted turn's text, latency, tokens, ...
+_new_tuple = tuple.__new__
+
+
 async def _play_parallel(env: Any, agents: Sequence[Agent], seed: int) -> tuple[list[Turn], dict]:
     observations, infos = env.reset(seed=seed)
     seats = list(zip(env.possible_agents, range(len(agents)), agents))
@@ -110,8 +114,11 @@ async def _play_parallel(env: Any, agents: Sequence[Agent], seed: int) -> tuple[
             moves = await _all_moves([agent.act(observations[a]) for a, _, agent in live])
             actions = {a: move for (a, _, _), move in zip(live, moves)}
         observations, rewards, _, _, infos = env.step(actions)
-        if scripted:
-            turns.extend(Turn(step, seat, actions[a], rewards.get(a)) for a, seat, _ in live)
+        if scripted:  # Turn's fields past the reward stay None: built without its __new__
+            turns += [
+                _new_tuple(Turn, (step, seat, actions[a], rewards.get(a), *_NO_INFO))
+                for a, seat, _ in live
+            ]
         else:
             for a, seat, agent in live:
                 info = agent.pop_turn_info() or ()
