@@ -97,6 +97,7 @@ class Equilibrium(Bidder):
         from arena.games.auction import theory
         from arena.games.auction.values import parse_values
 
+        self.__dict__.pop("limit", None)  # an earlier auction's bid rule, if any
         if self.format == "english":
             return  # drop out at the value: no distribution needed
         self.dist = parse_values(self.public.get("values"))

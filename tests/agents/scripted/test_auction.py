@@ -76,3 +76,11 @@ def test_random_bids_are_legal_and_seeded() -> None:
     assert first.outcome == again.outcome
     bids = bid_table(first)
     assert bids.min() >= 0 and bids.max() <= 100 and len(np.unique(bids)) == bids.size
+
+
+def test_one_equilibrium_bidder_moves_between_auction_formats() -> None:
+    bidder = make_agent("equilibrium")
+    sealed = play_match("auction/first-price-v0", [bidder, "random", "random"], seed=1, rounds=5)
+    english = play_match("auction/english-v0", [bidder, "truthful", "truthful"], seed=1)
+    fresh = play_match("auction/english-v0", ["equilibrium", "truthful", "truthful"], seed=1)
+    assert sealed.steps == 5 and english.turns == fresh.turns  # no first-price rule carried over
