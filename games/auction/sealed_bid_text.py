@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from arena.errors import MoveError
+from arena.games.auction.english_text import clean_tag, read_amount
 from arena.games.auction.sealed_bid import NONE, sealed_bid
 from arena.games.auction.values import parse_values
 from arena.games.bargaining.messages import format_price, tagged_reply
@@ -31,11 +32,6 @@ RULES = {
         "The highest bid wins the item, and every bidder pays its own bid, whether it wins or not."
     ),
 }
-
-
-def read_amount(text: str) -> float:
-    """``1,200.50`` -> 1200.5 (thousands separators allowed)."""
-    return float(text.replace(",", ""))
 
 
 @dataclass(frozen=True)
@@ -114,6 +110,7 @@ class SealedBidText:
     def parse(self, reply: str, observation: dict[str, Any] | None = None) -> Any:
         """The bid on the reply's last line; ``MoveError`` when it is none or not allowed."""
         _, tag = tagged_reply(reply, self._expected())
+        tag = clean_tag(tag)  # without quotes around it, curly apostrophes made straight
         if _OUT.match(tag):
             return sealed_bid(0.0)
         found = _BID.match(tag)

@@ -146,6 +146,7 @@ def test_text_protocol_tells_the_round_and_parses_aucarena_replies() -> None:
     assert protocol.parse("Hmm.\nI bid $1,2.50!")[0] == 12.5
     assert protocol.parse("BID: 42")[0] == 42.0
     assert protocol.parse("I'm out!")[0] == 0.0
+    assert protocol.parse("\u201cI\u2019m out!\u201d")[0] == 0.0  # curly quotes, as models write
     with pytest.raises(MoveError, match="above the highest allowed") as caught:
         protocol.parse("BID: 1,000")
     assert caught.value.fault == "illegal"
