@@ -85,6 +85,12 @@ BUILTIN_GAMES: list[tuple[str, str, str, dict[str, Any]]] = [
         {"players": "N", "api": "parallel", "family": "auction"},
     ),
     (
+        "social/werewolf-v0",
+        "arena.games.social.werewolf:WerewolfGame",
+        "Werewolf: hidden roles, night kills, discussion and votes (Werewolf Arena's 8 players)",
+        {"players": "N", "api": "aec", "family": "social"},
+    ),
+    (
         "matrix/custom-v0",
         f"{_MATRIX}:custom",
         "any repeated normal-form game: payoffs = one array per player, in seat order",
@@ -183,6 +189,14 @@ BUILTIN_AGENTS += [
         "budget-pacing",
         f"{_BIDDERS}:BudgetPacing",
         "English: bids up to its estimate, at most its money left over the items left",
+    ),
+]
+
+BUILTIN_AGENTS += [
+    (
+        "werewolf-heuristic",
+        "arena.agents.scripted.social:WerewolfHeuristic",
+        "Werewolf by role: follows accusations, the seer reveals, the doctor guards the seer",
     ),
 ]
 

@@ -1,0 +1,1 @@
+"""Social deduction: Werewolf, with hidden roles, night kills, discussion and votes."""
