@@ -100,8 +100,10 @@ _NO_INFO = (None,) * (len(Turn._fields) - 4)  # a scripted turn's text, latency,
 _new_tuple = tuple.__new__
 
 
-async def _play_parallel(env: Any, agents: Sequence[Agent], seed: int) -> tuple[list[Turn], dict]:
-    observations, infos = env.reset(seed=seed)
+async def _play_parallel(
+    env: Any, agents: Sequence[Agent], seed: int, options: dict[str, Any] | None = None
+) -> tuple[list[Turn], dict]:
+    observations, infos = env.reset(seed=seed, options=options)
     seats = list(zip(env.possible_agents, range(len(agents)), agents))
     scripted = all(isinstance(agent, ScriptedAgent) for agent in agents)
     turns: list[Turn] = []
@@ -149,14 +151,19 @@ async def _moderated(
 
 
 async def _play_aec(
-    env: Any, agents: Sequence[Agent], seed: int, moderator: Any = None
+    env: Any,
+    agents: Sequence[Agent],
+    seed: int,
+    moderator: Any = None,
+    options: dict[str, Any] | None = None,
 ) -> tuple[list[Turn], dict]:
-    env.reset(seed=seed)
+    env.reset(seed=seed, options=options)
     seat_of = {agent_id: seat for seat, agent_id in enumerate(env.possible_agents)}
     by_id = dict(zip(env.possible_agents, agents))
     turns: list[Turn] = []
     infos: dict[str, dict] = {}
     step = 0
+    sealed = getattr(env, "simultaneous", None)
     for agent_id in env.agent_iter():
         observation, _, terminated, truncated, info = env.last()
         infos[agent_id] = info
@@ -164,6 +171,10 @@ async def _play_aec(
             env.step(None)
             continue
         agent = by_id[agent_id]
+        together: list[str] = sealed() if sealed is not None else []
+        if len(together) > 1 and not all(isinstance(by_id[a], ScriptedAgent) for a in together):
+            step = await _sealed_moves(env, [by_id[a] for a in together], together, turns, step)
+            continue
         verdict = None
         if isinstance(agent, ScriptedAgent):
             action = agent.decide(observation)
@@ -180,6 +191,30 @@ async def _play_aec(
             turns.append(Turn(step, seat_of[agent_id], action, reward, *details, verdict=verdict))
         step += 1
     return turns, infos
+
+
+async def _sealed_moves(
+    env: Any, agents: list[Agent], agent_ids: list[str], turns: list[Turn], step: int
+) -> int:
+    """The moves of players whose moves are sealed together (a vote, say), asked for at once.
+
+    The game vouches (``simultaneous``) that none of their observations changes until the
+    last move is in, so asking them concurrently is asking them in turn; the moves are then
+    played in the game's order. Returns the next step number.
+    """
+    seat_of = {agent_id: seat for seat, agent_id in enumerate(env.possible_agents)}
+    observations = [env.observe(agent_id) for agent_id in agent_ids]
+    moves = await _all_moves([agent.act(obs) for agent, obs in zip(agents, observations)])
+    for agent, agent_id, action in zip(agents, agent_ids, moves):
+        if env.agent_selection != agent_id:  # the game broke its word: a bug, not a move
+            raise RuntimeError(
+                f"sealed moves out of order: {agent_id} before {env.agent_selection}"
+            )
+        env.step(action)
+        info = agent.pop_turn_info() or ()
+        turns.append(Turn(step, seat_of[agent_id], action, env.rewards.get(agent_id), *info))
+        step += 1
+    return step
 
 
 def _totals(env: Any, turns: list[Turn], infos: dict[str, dict]) -> tuple[float, ...]:
@@ -203,25 +238,28 @@ async def run_match(
     match_index: int | None = None,
     extra: dict[str, Any] | None = None,
     moderator: Any = None,
+    options: dict[str, Any] | None = None,
 ) -> MatchRecord:
     """Play one episode of ``env`` with ``agents`` in seat order and return its record.
 
     ``extra`` reaches every agent in its ``MatchContext`` (the LLM response cache, say).
     ``moderator`` decides deals in free-text negotiations (default: the rule moderator).
+    ``options`` go to the game's ``reset`` (a schedule's fixed roles); they are game
+    parameters too, so the record's ``params`` hold them and replay the match alone.
     """
     from pettingzoo import AECEnv
 
     started = time.perf_counter()
     seat_agents(env, agents, game_id=game_id, seed=seed, extra=extra)
     if isinstance(env, AECEnv):
-        turns, infos = await _play_aec(env, agents, seed, moderator)
+        turns, infos = await _play_aec(env, agents, seed, moderator, options)
     else:
-        turns, infos = await _play_parallel(env, agents, seed)
+        turns, infos = await _play_parallel(env, agents, seed, options)
     outcome = env.outcome() if hasattr(env, "outcome") else {}
     metrics = env.metrics() if hasattr(env, "metrics") else {}
     return MatchRecord(
         game_id=game_id,
-        params=dict(params or {}),
+        params={**(params or {}), **(options or {})},
         seed=seed,
         agents=tuple(agent.name for agent in agents),
         payoffs=_totals(env, turns, infos),
