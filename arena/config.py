@@ -10,7 +10,7 @@ db = "arena.db"        # optional, relative to the current folder
 id = "matrix/prisoners-dilemma-v0"
 rounds = 200           # game parameters sit beside id
 [schedule]
-format = "round-robin"  # or "random-groups" with matches = N, or "feedback"
+format = "round-robin"  # or "random-groups" with matches = N, "role-balanced", "feedback"
 repetitions = 10
 swap_seats = true
 [[agents]]
@@ -57,12 +57,14 @@ class TournamentSection(BaseModel):
 
 class ScheduleSection(BaseModel):
     model_config = _STRICT
-    format: Literal["round-robin", "feedback", "random-groups"] = "round-robin"
+    format: Literal["round-robin", "feedback", "random-groups", "role-balanced"] = "round-robin"
     repetitions: int = Field(1, ge=1, le=1_000_000)
     swap_seats: bool = True
     self_play: bool = False
     # format = "random-groups": this many matches of seeded random groups, seats rotated
     matches: int | None = Field(None, ge=1)
+    # format = "role-balanced" (hidden roles): every agent plays every role this many times
+    games_per_role: int = Field(1, ge=1, le=10_000)
     # format = "feedback" (Fu et al.): a learner coached by a critic, round after round
     learner: str | None = Field(None, min_length=1)
     learner_seat: str | None = Field(None, min_length=1)
@@ -74,6 +76,7 @@ class ScheduleSection(BaseModel):
 _FEEDBACK_KEYS = ("learner", "learner_seat", "opponent", "rounds", "experiments")
 _ROUND_ROBIN_KEYS = ("repetitions", "swap_seats", "self_play")
 _RANDOM_GROUPS_KEYS = ("matches",)
+_ROLE_BALANCED_KEYS = ("games_per_role",)
 
 
 class CriticSection(BaseModel):
@@ -181,22 +184,32 @@ class TournamentConfig:
     moderator: dict[str, Any] | None = None  # the [moderator] table; None: the rule moderator
     feedback: FeedbackSchedule | None = None  # format = "feedback": the chains to run
     matches: int | None = None  # format = "random-groups": how many matches
+    # format = "role-balanced": the game's deal (one role per seat) and games per role
+    role_deal: tuple[str, ...] | None = None
+    games_per_role: int = 1
 
     @property
     def format(self) -> str:
-        """The schedule's format: ``round-robin``, ``random-groups`` or ``feedback``."""
+        """The schedule's format: ``round-robin``, ``random-groups``, ``role-balanced`` or
+        ``feedback``."""
         if self.feedback is not None:
             return "feedback"
+        if self.role_deal is not None:
+            return "role-balanced"
         return "round-robin" if self.matches is None else "random-groups"
 
     def fixtures(self, n_seats: int) -> list[Fixture]:
         """The full schedule of a game of ``n_seats`` seats: a pure function of the file."""
-        from arena.schedule import random_groups, round_robin
+        from arena.schedule import random_groups, role_balanced, round_robin
 
         if self.feedback is not None:
             from arena.feedback import feedback_fixtures
 
             return feedback_fixtures(self, self.feedback)
+        if self.role_deal is not None:
+            return role_balanced(
+                len(self.agents), self.role_deal, games_per_role=self.games_per_role, seed=self.seed
+            )
         if self.matches is not None:
             return random_groups(len(self.agents), n_seats, matches=self.matches, seed=self.seed)
         return round_robin(
@@ -220,6 +233,8 @@ class TournamentConfig:
             schedule = self.feedback.as_key(self.agents, self.seats)
         elif self.matches is not None:
             schedule = {"format": "random-groups", "matches": self.matches}
+        elif self.role_deal is not None:
+            schedule = {"format": "role-balanced", "games_per_role": self.games_per_role}
         key = {
             "name": self.name,
             "seed": self.seed,
@@ -367,6 +382,13 @@ def parse_config(
         for key in _RANDOM_GROUPS_KEYS:
             if key in schedule.model_fields_set:
                 raise ConfigError(f"{source}: [schedule] {key}: only for format = 'random-groups'")
+    if schedule.format != "role-balanced":
+        for key in _ROLE_BALANCED_KEYS:
+            if key in schedule.model_fields_set:
+                raise ConfigError(f"{source}: [schedule] {key}: only for format = 'role-balanced'")
+    role_deal = None
+    if schedule.format == "role-balanced":
+        role_deal = _role_deal(schedule, env, game_params, len(specs), parsed.game.id, source)
     feedback = None
     if schedule.format == "feedback":
         feedback = _feedback_schedule(parsed, specs, list(env.possible_agents), source)
@@ -378,7 +400,7 @@ def parse_config(
             raise ConfigError(f"{source}: [critic]: only a feedback schedule has a critic")
     if schedule.format == "random-groups":
         _check_random_groups(schedule, len(specs), n_seats, parsed.game.id, source)
-    elif feedback is None and len(specs) < n_seats and not schedule.self_play:
+    elif role_deal is None and feedback is None and len(specs) < n_seats and not schedule.self_play:
         raise ConfigError(
             f"{source}: agents: {parsed.game.id} seats {n_seats} players but only "
             f"{len(specs)} agents are listed (add agents or set [schedule] self_play = true)"
@@ -388,7 +410,8 @@ def parse_config(
     seatings = seatings_count(
         len(specs), n_seats, swap_seats=schedule.swap_seats, self_play=schedule.self_play
     )
-    if schedule.format != "random-groups" and seatings * schedule.repetitions > MAX_MATCHES:
+    counted = schedule.format not in ("random-groups", "role-balanced")
+    if counted and seatings * schedule.repetitions > MAX_MATCHES:
         raise ConfigError(
             f"{source}: [schedule] repetitions: {schedule.repetitions:,} repetitions of "
             f"{seatings:,} seatings make {seatings * schedule.repetitions:,} matches; a "
@@ -419,7 +442,40 @@ def parse_config(
         moderator=moderator,
         feedback=feedback,
         matches=schedule.matches if schedule.format == "random-groups" else None,
+        role_deal=role_deal,
+        games_per_role=schedule.games_per_role,
     )
+
+
+def _role_deal(
+    schedule: ScheduleSection,
+    env: Any,
+    game_params: dict[str, Any],
+    n_agents: int,
+    game_id: str,
+    source: str,
+) -> tuple[str, ...]:
+    """A role-balanced schedule's deal: the game must deal roles, and leave them to it."""
+    where = f"{source}: [schedule]"
+    for key in (*_ROUND_ROBIN_KEYS, *_RANDOM_GROUPS_KEYS):
+        if key in schedule.model_fields_set:
+            raise ConfigError(f"{where} {key}: not for format = 'role-balanced'")
+    if not hasattr(env, "role_deal"):
+        raise ConfigError(
+            f"{where} format: 'role-balanced' is for games with hidden roles; {game_id} has none"
+        )
+    if "roles" in game_params:
+        raise ConfigError(
+            f"{source}: [game] roles: a role-balanced schedule deals the roles itself "
+            "(drop roles, or use another format)"
+        )
+    deal = tuple(env.role_deal())
+    if n_agents < len(deal):
+        raise ConfigError(
+            f"{source}: agents: {game_id} seats {len(deal)} players but only {n_agents} agents "
+            f"are listed; role-balanced matches seat {len(deal)} distinct agents (add agents)"
+        )
+    return deal
 
 
 def _check_random_groups(

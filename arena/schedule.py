@@ -1,7 +1,8 @@
 """Who plays whom, in which seat, in which order: the tournament's list of matches.
 
-Two formats: ``round_robin`` (every group of agents, in every seat order) and ``random_groups``
-(a given number of matches of seeded random groups, for fields too large to meet every group).
+Three formats: ``round_robin`` (every group of agents, in every seat order), ``random_groups``
+(a given number of matches of seeded random groups, for fields too large to meet every group)
+and ``role_balanced`` (hidden-role games: every agent plays every role a set number of times).
 Each schedule is a pure function of its arguments, so a resumed tournament plays exactly the
 matches an uninterrupted one would, and match ``i``'s seed depends only on (seed, ``i``).
 """
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -19,11 +22,13 @@ from arena.seeding import match_seed
 
 @dataclass(frozen=True)
 class Fixture:
-    """One scheduled match: its index, the agents (by index) in seat order, its seed."""
+    """One scheduled match: its index, the agents (by index) in seat order, its seed, and the
+    game's reset options the schedule fixes for it (``roles`` in a role-balanced schedule)."""
 
     index: int
     seats: tuple[int, ...]
     seed: int
+    options: dict[str, Any] | None = field(default=None, hash=False)
 
 
 MAX_MATCHES = 1_000_000  # per tournament: more is a typo, or a job for several tournaments
@@ -31,6 +36,7 @@ MAX_MATCHES = 1_000_000  # per tournament: more is a typo, or a job for several 
 # Mixed with the tournament seed for the draw of random groups: far above any match index, so
 # the stream is not the one any match's seed comes from.
 _GROUPS_STREAM = 1 << 40
+_ROLES_STREAM = (1 << 40) + 1
 
 
 def seatings_count(n_agents: int, n_seats: int, *, swap_seats: bool, self_play: bool) -> int:
@@ -122,3 +128,84 @@ def random_groups(n_agents: int, n_seats: int, *, matches: int, seed: int = 0) -
             counts[agent][seat] += 1
         fixtures.append(Fixture(index, seats, match_seed(seed, index)))
     return fixtures
+
+
+def role_balanced(
+    n_agents: int, roles: Sequence[str], *, games_per_role: int = 1, seed: int = 0
+) -> list[Fixture]:
+    """Matches of a hidden-role game in which every agent plays every role of the deal
+    ``roles`` (one role per seat, e.g. 2 werewolves, a seer, a doctor, 4 villagers) at least
+    ``games_per_role`` times, so that no rating rewards the luck of the deal.
+
+    Match by match, the scarcest roles are given first, each to the agent that still lacks
+    it most (then to the agent that has played least, then by a seeded draw); then two of the
+    match's agents swap roles while that evens out how often each has held each role (per
+    slot of the role); the agents then take their seats in a seeded random order, so a seat
+    says nothing about its role. Matches are added until no agent lacks any role. Each
+    fixture fixes its roles through the game's reset options (``{"roles": [one per seat]}``).
+    Seeded from ``seed`` alone; match ``i``'s seed is ``match_seed(seed, i)``.
+
+    >>> fixtures = role_balanced(4, ["werewolf", "seer", "villager"], seed=3)
+    >>> len(fixtures), sorted(fixtures[0].options["roles"])
+    (4, ['seer', 'villager', 'werewolf'])
+    """
+    n_seats = len(roles)
+    if n_seats < 1:
+        raise ValueError("a role-balanced schedule needs at least one role")
+    if n_agents < n_seats:
+        raise ValueError(f"role-balanced matches of {n_seats} seats need {n_seats} agents")
+    if games_per_role < 1:
+        raise ValueError(f"games_per_role must be at least 1, got {games_per_role}")
+    kinds = sorted(set(roles), key=lambda role: (list(roles).count(role), role))
+    slots = [role for role in kinds for _ in range(list(roles).count(role))]
+    counts = {(a, role): 0 for a in range(n_agents) for role in kinds}
+    played = [0] * n_agents
+    rng = np.random.default_rng([seed, _ROLES_STREAM])
+    # The scarcest role has one slot a match at least: every agent lacking it needs a match.
+    most = n_agents * games_per_role * len(kinds)
+    fixtures: list[Fixture] = []
+    while any(c < games_per_role for c in counts.values()):
+        if len(fixtures) >= min(most, MAX_MATCHES):
+            raise ValueError("no role-balanced schedule found (a bug: please report it)")
+        draw = rng.permutation(n_agents).tolist()
+        place = {agent: k for k, agent in enumerate(draw)}
+        given: dict[int, str] = {}
+        for role in slots:
+            agent = min(
+                (a for a in range(n_agents) if a not in given),
+                key=lambda a: (-(games_per_role - counts[a, role]), played[a], place[a]),
+            )
+            given[agent] = role
+        _even_out(given, counts, {role: slots.count(role) for role in kinds})
+        for agent, role in given.items():
+            counts[agent, role] += 1
+            played[agent] += 1
+        seated = list(given)
+        order = rng.permutation(n_seats).tolist()
+        seats = tuple(seated[k] for k in order)
+        index = len(fixtures)
+        dealt = [given[agent] for agent in seats]
+        fixtures.append(Fixture(index, seats, match_seed(seed, index), {"roles": dealt}))
+    return fixtures
+
+
+def _even_out(
+    given: dict[int, str], counts: dict[tuple[int, str], int], slots: dict[str, int]
+) -> None:
+    """Swap the roles of two agents of a match while the swap lowers the sum, over the
+    match's agents, of (times held + 1) squared per slot of the role: the greedy deal gives
+    the scarce roles first and can leave the common ones to agents that had them often."""
+
+    def cost(agent: int, role: str) -> float:
+        return (counts[agent, role] + 1) ** 2 / slots[role]
+
+    agents = list(given)
+    better = True
+    while better:
+        better = False
+        for i, a in enumerate(agents):
+            for b in agents[i + 1 :]:
+                ra, rb = given[a], given[b]
+                if ra != rb and cost(a, rb) + cost(b, ra) < cost(a, ra) + cost(b, rb) - 1e-12:
+                    given[a], given[b] = rb, ra
+                    better = True

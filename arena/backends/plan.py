@@ -173,6 +173,7 @@ class FixturePlayer:
                 match_index=fixture.index,
                 extra={"cache": self._cache} if self._cache is not None else None,
                 moderator=moderator,
+                options=fixture.options,
             )
         except EndpointError as error:
             if error.stops_tournament:
@@ -189,7 +190,7 @@ class FixturePlayer:
     async def _play_in_turn(self, fixtures: Sequence[Fixture], records: list[Outcome]) -> None:
         for fixture in fixtures:
             agents = [self._agent(a, seat) for seat, a in enumerate(fixture.seats)]
-            replayable = self._replayable(agents)
+            replayable = fixture.options is None and self._replayable(agents)
             earlier = self._replays.get(fixture.seats) if replayable else None
             if earlier is not None:
                 records.append(
