@@ -40,7 +40,7 @@ class TournamentReport:
 
 
 def fixtures_for(config: TournamentConfig, n_seats: int) -> list[Fixture]:
-    """The tournament's full schedule (a round robin or random groups)."""
+    """The tournament's full schedule (a round robin, random groups or role-balanced)."""
     return config.fixtures(n_seats)
 
 
