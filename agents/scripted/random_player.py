@@ -11,6 +11,7 @@ from arena.agents.base import AgentInfo, MatchContext, ScriptedAgent
 
 BARGAINING = "bargaining/"
 AUCTION = "auction/"
+SOCIAL = "social/"
 
 
 class RandomParams(BaseModel):
@@ -30,13 +31,14 @@ class RandomPlayer(ScriptedAgent):
     uniformly; without ``p`` every action is equally likely (with two actions ``p = 0.5``, as
     axelrod's ``Random``). Bargaining games: a uniformly random legal move of the game (see
     ``arena.agents.scripted.bargaining.random_bargaining_move``). Auctions: see
-    ``arena.agents.scripted.auction.random_auction_move``.
+    ``arena.agents.scripted.auction.random_auction_move``. Social games (Werewolf): see
+    ``arena.agents.scripted.social.random_social_move``.
     """
 
     info = AgentInfo(
         True,
         0,
-        families=("matrix", "bargaining", "auction"),
+        families=("matrix", "bargaining", "auction", "social"),
         source="Axelrod (1980)",
         axelrod_name="Random",
     )
@@ -48,6 +50,7 @@ class RandomPlayer(ScriptedAgent):
         self._p: float | None = self.params.p  # type: ignore[attr-defined]
         self._bargaining = context.game_id.startswith(BARGAINING)
         self._auction = context.game_id.startswith(AUCTION)
+        self._social = context.game_id.startswith(SOCIAL)
 
     def decide(self, observation: dict[str, Any]) -> Any:
         if self._bargaining:
@@ -58,6 +61,10 @@ class RandomPlayer(ScriptedAgent):
             from arena.agents.scripted.auction import random_auction_move
 
             return random_auction_move(self.context, observation, self._rng)
+        if self._social:
+            from arena.agents.scripted.social import random_social_move
+
+            return random_social_move(self.context, observation, self._rng)
         n = observation["payoff_matrix"].shape[0]
         if self._p is None:
             return self._rng.randrange(n)

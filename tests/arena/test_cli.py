@@ -250,7 +250,9 @@ def test_names_are_printed_as_text(write_toml: Callable[..., Path], tmp_path: Pa
     listed = run_cli("agents", "list", "--db", db)
     assert listed.returncode == 0, listed.stderr
     assert "\\x1b[2Jwiped" in listed.stdout and "\x1b" not in listed.stdout
-    assert "[/bold]" in listed.stdout and "openai model [bold]m" in listed.stdout
+    # the summary column may wrap between its words: the markup is shown, not obeyed
+    assert "[/bold]" in listed.stdout and "openai model" in listed.stdout
+    assert "[bold]m" in listed.stdout
 
 
 @pytest.mark.parametrize(
