@@ -716,7 +716,10 @@ def report(
     interval, each seat's share and payoff, distance to the solver's split, turns to agreement;
     for a feedback schedule the same per round, with the deals broken since the round before.
     For auctions, revenue per item beside the theory's, efficiency, and each bidder's profit,
-    ex-post regret and distance from the equilibrium bid, with 95% intervals."""
+    ex-post regret and distance from the equilibrium bid, with 95% intervals. For Werewolf
+    (social games), win rates by team and role, the village's vote accuracy, the seer's and
+    the doctor's results, the wolves' survival of day votes, days played, and each agent's
+    record, with 95% intervals."""
     from arena.leaderboards.bargaining_report import by_round, summary
     from arena.leaderboards.board import select_tournaments
     from arena.registry import game_family, make_game
@@ -726,10 +729,10 @@ def report(
         selection = select_tournaments(store, [tournament] if tournament else ())
         (row,) = selection.tournaments
         family = game_family(row.game_id)
-        if family not in ("bargaining", "auction"):
+        if family not in ("bargaining", "auction", "social"):
             raise ArenaError(
-                f"arena report measures bargaining and auction tournaments; {row.name!r} plays "
-                f"{row.game_id} (see arena leaderboard show)"
+                "arena report measures bargaining, auction and social deduction tournaments; "
+                f"{row.name!r} plays {row.game_id} (see arena leaderboard show)"
             )
         rows = store.outcomes(row.name)
         feedback = store.feedback(row.name)
@@ -747,6 +750,21 @@ def report(
         if selection.note:
             typer.echo(f"arena: {selection.note.replace('ranking', 'reporting on')}", err=True)
         _print_auction(auction)
+        return
+    if family == "social":
+        from arena.leaderboards import werewolf_report
+
+        social = {
+            "tournament": row.name,
+            "game": row.game_id,
+            **werewolf_report.summary(rows, seed),
+        }
+        if as_json:
+            _print_json(social)
+            return
+        if selection.note:
+            typer.echo(f"arena: {selection.note.replace('ranking', 'reporting on')}", err=True)
+        _print_werewolf(social)
         return
     params = row.config["game"]
     seats = list(
@@ -801,6 +819,48 @@ def _print_auction(data: dict[str, Any]) -> None:
         for b in data["bidders"]
     ]
     _table("By bidder", columns, table, wrap=0)
+
+
+def _rate(measure: dict[str, Any]) -> str:
+    """``0.55 (0.41 to 0.68), 22/40``: a rate, its interval and what it counts."""
+    if measure["mean"] is None:
+        return "-"
+    return f"{_with_interval(measure)}, {measure['count']}/{measure['n']}"
+
+
+def _print_werewolf(data: dict[str, Any]) -> None:
+    """The report as tables: the game (teams, roles, the special roles), then each agent."""
+    rows = [
+        ["games", str(data["games"])],
+        *[
+            [f"{team} {'share' if team == 'undecided' else 'win rate'} (95% CI)", _rate(m)]
+            for team, m in data["teams"].items()
+        ],
+        *[[f"{role} win rate (95% CI)", _rate(m)] for role, m in data["roles"].items()],
+        ["village vote accuracy (95% CI)", _rate(data["village_vote_accuracy"])],
+        ["seer accuracy (95% CI)", _with_interval(data["seer_accuracy"])],
+        ["doctor save rate (95% CI)", _rate(data["doctor_save_rate"])],
+        ["doctor saves a game (95% CI)", _with_interval(data["doctor_saves"])],
+        ["wolf day-vote survival (95% CI)", _rate(data["wolf_vote_survival"])],
+        ["days (95% CI)", _with_interval(data["days"])],
+    ]
+    _table(f"Report: {data['tournament']} · {data['game']}", ["measure", "value"], rows)
+    columns = ["agent", "games", "win rate (95% CI)"]
+    columns += [f"as {role}" for role in data["roles"]]
+    columns += ["village vote accuracy (95% CI)", "days survived (95% CI)"]
+    table = [
+        [
+            a["agent"],
+            str(a["games"]),
+            _with_interval(a["win_rate"]),
+            *[f"{_number(m['mean'])} of {m['n']}" for m in a["roles"].values()],
+            _with_interval(a["village_vote_accuracy"]),
+            _with_interval(a["days_survived"], 1),
+        ]
+        for a in data["agents"]
+    ]
+    _table("By agent", columns, table, wrap=0)
+    typer.echo(data["intervals"])
 
 
 def _print_bargaining(data: dict[str, Any], seats: list[str]) -> None:

@@ -47,7 +47,8 @@ def test_the_table_and_a_plain_tournament(db: Path) -> None:
 
 def test_matrix_tournaments_and_unknown_names_are_one_line_errors(db: Path) -> None:
     matrix = run_cli("report", "--db", db, "-t", "quickstart")
-    assert matrix.returncode == 2 and "measures bargaining and auction tournaments" in matrix.stderr
+    assert matrix.returncode == 2
+    assert "measures bargaining, auction and social deduction tournaments" in matrix.stderr
     unknown = run_cli("report", "--db", db, "-t", "nope")
     assert unknown.returncode == 2 and "no tournament 'nope'" in unknown.stderr
     assert len(unknown.stderr.strip().splitlines()) == 1
