@@ -334,12 +334,17 @@ class WerewolfGame(AECEnv):
         self._observation_spaces = dict.fromkeys(self.possible_agents, observation_space)
         self._rng = random.Random()
         self._seeded = False
+        self._space_seed: int | None = None
         self._start(self.fixed_roles or self._dealt())
 
     def observation_space(self, agent: str) -> gymnasium.spaces.Space:
         return self._observation_spaces[agent]
 
     def action_space(self, agent: str) -> gymnasium.spaces.Space:
+        if self._space_seed is not None:  # seeded on first use: seeding costs more than a game
+            seed, self._space_seed = self._space_seed, None
+            for k, space in enumerate(self._action_spaces.values()):
+                space.seed(seed + k)
         return self._action_spaces[agent]
 
     def public_info(self) -> dict[str, Any]:
@@ -380,8 +385,7 @@ class WerewolfGame(AECEnv):
     def reset(self, seed: int | None = None, options: Mapping[str, Any] | None = None) -> None:
         if seed is not None:
             self._rng = random.Random(seed)
-            for k, space in enumerate(self._action_spaces.values()):
-                space.seed(seed + k)
+            self._space_seed = seed  # the samplers' seeds, applied when one is asked for
         elif not self._seeded:
             self._rng = random.Random()
         self._seeded = True
@@ -413,6 +417,7 @@ class WerewolfGame(AECEnv):
         self.teams = tuple(WOLVES if r == WEREWOLF else VILLAGE for r in roles)
         self.wolves = tuple(k for k in range(n) if roles[k] == WEREWOLF)
         self.alive = [True] * n
+        self._living = list(range(n))
         self.day = 1
         self.phase = WOLF_CHAT
         self.queue: list[int] = []
@@ -453,7 +458,8 @@ class WerewolfGame(AECEnv):
             log.append(event)
 
     def living(self) -> list[int]:
-        return [k for k in range(self.n) if self.alive[k]]
+        """The living players' seats, in seat order (a new list)."""
+        return list(self._living)
 
     def _living_wolves(self) -> list[int]:
         return [k for k in self.wolves if self.alive[k]]
@@ -515,15 +521,15 @@ class WerewolfGame(AECEnv):
             return
         seat = self.queue[0]
         self.agent_selection = self.possible_agents[seat]
-        mask = np.zeros(self.n + 1, dtype=np.int8)
+        mask = [0] * (self.n + 1)
         for k in self.legal_targets(seat):
             mask[k + 1] = 1
-        if not mask.any():
+        if not any(mask):
             mask[0] = 1  # no target asked: "none" is what samplers should send
         self.infos: dict[str, dict[str, Any]] = {a: {} for a in self.agents}
         self.infos[self.agent_selection] = {
             "action_mask": {
-                "target": mask,
+                "target": np.array(mask, dtype=np.int8),
                 "bid": np.ones(MAX_BID + 1, dtype=np.int8),
                 "message": None,
             }
@@ -658,6 +664,7 @@ class WerewolfGame(AECEnv):
 
     def _kill(self, seat: int, kind: int, cause: str) -> None:
         self.alive[seat] = False
+        self._living.remove(seat)
         self.died.append((seat, self.day, cause))
         shown = self.roles[seat] if self.params.reveal_role else NONE
         self._tell_all(Event(kind, self.day, target=seat, value=shown))
