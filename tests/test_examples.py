@@ -18,17 +18,30 @@ from arena.tournament import run_tournament
 EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.toml"))
 
 
+def werewolf(question: str) -> str:
+    """A legal Werewolf move: the first legal name, a low bid, or a short speech."""
+    named = re.search(r"(TARGET|VOTE): <name> \(one of ([^,)]+)", question)
+    if named:
+        return f"I have thought about it.\n{named.group(1)}: {named.group(2)}"
+    if "BID: <0-4>" in question:
+        return "BID: 1"
+    return "I am listening closely and will vote with the evidence."
+
+
 def copier(request: ChatRequest) -> str:
     """Opens with J, then copies the other player, answering in the predict-first form too;
     in English auctions it bids the minimum up to $1,500 (AucArena's "I bid $1,000!"), then
     goes out; in negotiations the seller holds at $15 and the buyer accepts it, the moderator
-    says deal when the buyer agrees, and the critic gives three suggestions."""
+    says deal when the buyer agrees, and the critic gives three suggestions; in Werewolf it
+    names the first legal player, bids 1 for the floor and says little."""
     if request.system.startswith("You moderate"):
         last = request.last_user_text.rsplit("<<< ", 1)[-1]
         deal = last.startswith("buyer") and "Deal" in last
         return "DEAL: yes\nPRICE: 15" if deal else "DEAL: no\nPRICE: none"
     if request.system.startswith("You coach"):
         return "1. Open higher.\n2. Concede in small steps.\n3. Explain your price."
+    if "in a game of Werewolf" in request.system:
+        return werewolf(request.last_user_text)
     if "in an English auction" in request.system:  # AucArena's phrasing, up to $1,500
         found = re.search(r"You may bid from \$([\d,]+)", request.last_user_text)
         low = int(found.group(1).replace(",", "")) if found else None
