@@ -88,6 +88,7 @@ v0: first release.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections import Counter
@@ -257,20 +258,18 @@ def floor_bid(amount: int) -> dict[str, Any]:
 
 
 def mentions(text: str, names: tuple[str, ...]) -> list[int]:
-    """The seats whose names ``text`` names, as whole words, ignoring case."""
-    lowered = text.lower()
-    found = []
-    for seat, name in enumerate(names):
-        at = lowered.find(name.lower())
-        while at >= 0:
-            end = at + len(name)
-            before = lowered[at - 1] if at else " "
-            after = lowered[end] if end < len(lowered) else " "
-            if not before.isalnum() and not after.isalnum():
-                found.append(seat)
-                break
-            at = lowered.find(name.lower(), at + 1)
-    return found
+    """The seats whose names ``text`` names, as whole words, ignoring case, in seat order."""
+    pattern, seat_of = _name_pattern(names)
+    return sorted({seat_of[found.lower()] for found in pattern.findall(text)})
+
+
+@functools.cache
+def _name_pattern(names: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, int]]:
+    """One regular expression for all the names (the longest first, so "Daniel" is not read
+    as "Dan"), not inside a longer word."""
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+    return pattern, {name.lower(): seat for seat, name in enumerate(names)}
 
 
 class WerewolfGame(AECEnv):

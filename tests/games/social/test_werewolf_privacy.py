@@ -13,13 +13,16 @@ role.
 
 from __future__ import annotations
 
+import asyncio
 import random
+import re
 from typing import Any
 
 import numpy as np
 import pytest
 
 from arena import make_game
+from arena.agents.base import AgentInfo, MatchContext, ScriptedAgent
 from arena.games.social.werewolf import (
     BID,
     DOCTOR,
@@ -42,6 +45,8 @@ from arena.games.social.werewolf import (
     target,
 )
 from arena.games.social.werewolf_text import role_phrase
+from arena.match import run_match
+from arena.registry import make_agent
 
 GAME = "social/werewolf-v0"
 TOKEN = "WOLFTOKEN"
@@ -55,19 +60,23 @@ SETTINGS = [
 ]
 
 
-def may_know_role(env: WerewolfGame, seat: int, other: int) -> bool:
+def may_know_role(env: WerewolfGame, seat: int, other: int, alive: Any = None) -> bool:
     if other == seat:
         return True
     if env.roles[seat] == WEREWOLF and env.roles[other] == WEREWOLF:
         return True
-    return env.params.reveal_role and not env.alive[other]
+    return env.params.reveal_role and not (env.alive if alive is None else alive)[other]
 
 
-def check_structured(env: WerewolfGame, seat: int, observation: dict[str, Any]) -> None:
+def check_structured(
+    env: WerewolfGame, seat: int, observation: dict[str, Any], live: bool = True
+) -> None:
+    """``live``: ``env`` is at the moment of the observation (else only its deal is used)."""
     role = env.roles[seat]
+    alive = observation["alive"].tolist()
     assert observation["role"] == role
     for other, known in enumerate(observation["roles"].tolist()):
-        assert known == (env.roles[other] if may_know_role(env, seat, other) else NONE)
+        assert known == (env.roles[other] if may_know_role(env, seat, other, alive) else NONE)
     if role != SEER:
         assert observation["seer_checks"].tolist() == [NONE] * env.n
     if role != DOCTOR:
@@ -82,7 +91,7 @@ def check_structured(env: WerewolfGame, seat: int, observation: dict[str, Any]) 
         if event.kind in (E_DEATH, E_ELIMINATED) and not env.params.reveal_role:
             assert event.value == NONE
         assert TOKEN not in event.text or role == WEREWOLF
-    if env.possible_agents[seat] not in env.simultaneous():
+    if live and env.possible_agents[seat] not in env.simultaneous():
         assert not observation["legal"].any()  # whom others may name is not told
 
 
@@ -94,7 +103,7 @@ def role_sentences(env: WerewolfGame, other: int) -> list[str]:
     return sentences
 
 
-def check_text(env: WerewolfGame, seat: int, text: str) -> None:
+def check_text(env: WerewolfGame, seat: int, text: str, alive: Any = None) -> None:
     role = env.roles[seat]
     if role != WEREWOLF:
         assert TOKEN not in text and "werewolves' channel" not in text
@@ -103,12 +112,13 @@ def check_text(env: WerewolfGame, seat: int, text: str) -> None:
         assert "[your check" not in text and "Your checks" not in text
     if role != DOCTOR:
         assert "You protected" not in text and "you protected" not in text
+    told = re.sub(r'"[^"]*"', '""', text)  # what players said is theirs to say: only the rest
     checked = set(np.flatnonzero(np.array(env._checks[seat]) != NONE).tolist())
     for other in range(env.n):
-        if may_know_role(env, seat, other) or other in checked:
+        if may_know_role(env, seat, other, alive) or other in checked:
             continue
         for sentence in role_sentences(env, other):
-            assert sentence not in text, (seat, other, sentence)
+            assert sentence not in told, (seat, other, sentence)
 
 
 def move(env: WerewolfGame, observation: dict[str, Any], rng: random.Random) -> Any:
@@ -159,3 +169,42 @@ def test_no_seat_sees_a_secret_it_may_not_know(params: dict[str, Any]) -> None:
             env.step(move(env, observations[mover], rng))
             steps += 1
     assert steps > 25 * 10  # every game played for real
+
+
+class Spy(ScriptedAgent):
+    """A scripted player that keeps every observation it is given, and the prompt it reads:
+    it declares that it reads text, so the runner gives it its seat's text protocol, as it
+    gives a language model's."""
+
+    info = AgentInfo(True, float("inf"), families=("social",), reads_text=True)
+
+    def __init__(self, inner: ScriptedAgent) -> None:
+        super().__init__(name=inner.name)
+        self.inner = inner
+        self.seen: list[tuple[dict[str, Any], str]] = []
+
+    def reset(self, context: MatchContext) -> None:
+        super().reset(context)
+        self.inner.reset(context)
+        self.seen = []
+
+    def decide(self, observation: dict[str, Any]) -> Any:
+        self.seen.append((observation, self.context.protocol.describe(observation)))
+        return self.inner.decide(observation)
+
+
+@pytest.mark.parametrize("params", SETTINGS[:3])
+def test_scripted_players_in_the_real_runner_see_only_their_own(params: dict[str, Any]) -> None:
+    """The runner hands each seat its own observation only: what every scripted player was
+    given, and the prompt its seat reads, in real matches of random and heuristic play."""
+    env = make_game(GAME, **params)
+    kinds = ["random", "werewolf-heuristic"]
+    for seed in range(12):
+        spies = [Spy(make_agent(kinds[(seed + k) % 2])) for k in range(env.n)]
+        asyncio.run(run_match(env, spies, game_id=GAME, seed=seed))
+        first_victims = [d["seat"] for d in env.outcome()["deaths"] if d["day"] == 1]
+        for k, spy in enumerate(spies):
+            assert spy.seen or k in first_victims  # a night-1 victim may never have moved
+            for observation, text in spy.seen:
+                check_structured(env, k, observation, live=False)
+                check_text(env, k, text, observation["alive"].tolist())
