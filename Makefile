@@ -16,7 +16,7 @@ DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_DIR ?= demo
 
-.PHONY: demo test test-nojit lint bench bench-llm bench-local bench-solver bench-bargaining bench-auction clean
+.PHONY: demo test test-nojit lint bench bench-llm bench-local bench-solver bench-bargaining bench-auction bench-werewolf clean
 
 $(DEMO_STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,7 +59,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,llm,bench]"
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP) bench-llm bench-local bench-solver bench-bargaining bench-auction
+bench: $(BENCH_STAMP) bench-llm bench-local bench-solver bench-bargaining bench-auction bench-werewolf
 	$(BIN)/python benchmarks/bench_axelrod_round_robin.py
 
 # Deal or No Deal beside OpenSpiel's C++ game on the same instances (open_spiel: bench extra).
@@ -69,6 +69,10 @@ bench-bargaining: $(BENCH_STAMP)
 # Auctions beside OpenSpiel's first_sealed_auction; OpenSkill's fit beside its own loop.
 bench-auction: $(BENCH_STAMP)
 	cd benchmarks && ../$(BIN)/python bench_auction.py && ../$(BIN)/python bench_openskill.py
+
+# Werewolf beside OpenSpiel's social_deduction; LLM calls by phase on the loopback server.
+bench-werewolf: $(BENCH_STAMP)
+	cd benchmarks && ../$(BIN)/python bench_werewolf.py
 
 # The solver beside quantecon, nashpy, pygambit and scipy's HiGHS (and axelrod, when the
 # `bench` extra is installed, for the memory-one round robin).
