@@ -500,9 +500,15 @@ class WerewolfGame(AECEnv):
             "seer_checks": np.array(self._checks[seat], dtype=np.int64),
             "protected": self._protected if self.roles[seat] == DOCTOR else NONE,
             "legal": legal,
-            "asked": int(seat in self.queue),
+            "asked": int(self._asked(seat)),
             "log": tuple(self._logs[seat]),
         }
+
+    def _asked(self, seat: int) -> bool:
+        """Whether ``seat``'s move is awaited now: any of a sealed phase's, else the next."""
+        if self.phase in SEALED:
+            return seat in self.queue
+        return bool(self.queue) and self.queue[0] == seat
 
     def simultaneous(self) -> list[str]:
         """The players to move next whose moves are sealed together (the night's targets,

@@ -355,10 +355,12 @@ class WerewolfText:
         return target(seats[0])
 
     def _expected(self, observation: dict[str, Any]) -> str:
+        phase = int(observation["phase"])
+        if phase == BID:
+            return f"end with a line BID: <0-{MAX_BID}>"
+        word = "TARGET" if phase == NIGHT else "VOTE"
         return (
-            "end with a line "
-            + " or ".join(self.legal_moves(observation)[:3])
-            + (", ..." if len(self.legal_moves(observation)) > 3 else "")
+            f"end with a line {word}: <name> (one of {', '.join(self._legal_names(observation))})"
         )
 
     def legal_moves(self, observation: dict[str, Any] | None) -> list[str]:

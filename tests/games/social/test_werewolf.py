@@ -73,6 +73,8 @@ def play(env: WerewolfGame, seed: int, choose: Any = None) -> list[tuple[str, in
             FINAL[agent] = reward
             env.step(None)
             continue
+        assert env.alive[env.possible_agents.index(agent)]  # the dead only observe
+        assert observation["asked"] == 1
         moves.append((agent, int(observation["phase"])))
         move = choose(env, agent, observation) if choose else None
         env.step(move if move is not None else random_move(env, observation, rng))
