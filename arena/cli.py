@@ -699,6 +699,18 @@ def leaderboard_show(
     ]
     title = f"{board.title} · {board.game_text} · {db}"
     _table(title, columns, rows, wrap=1)
+    if board.roles:  # a hidden-role game: each agent's record in each role
+        from arena.leaderboards.publish import role_cells
+
+        role_rows = [
+            [s.agent, *(f"{rate} of {games.split()[0]}" for games, rate in role_cells(s))]
+            for s in standings
+        ]
+        title = f"Win rate by role (95% CI) of games · {board.game_text}"
+        _table(title, ["agent", *board.roles], role_rows, wrap=0)
+    if board.sides:  # the structural edge of each team, fitted beside the agents
+        terms = ", ".join(f"{t.side} {t.mu:.1f} (prior {t.prior_mu:.0f})" for t in board.sides)
+        typer.echo(printable(f"OpenSkill side terms (mu): {terms}"))
 
 
 @app.command()

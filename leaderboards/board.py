@@ -4,25 +4,34 @@ A leaderboard ranks one tournament unless asked for more: without names, the onl
 of the database, or the most recent one (and it says which). Tournaments pool only when they
 play the same game with the same settings (``rounds``, ``variant``, ...): mean payoffs of a
 200-round and a 10-round game, or ratings of two rule sets, do not belong in one table.
+
+A team game's matches say who played with whom: each stored outcome (or, failing it, the
+stored metrics) names every seat's ``teams`` and ``roles`` (lists of names, one a seat, as
+Werewolf's), read into ``arena.leaderboards.standings.Sides``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from arena.errors import ArenaError
+from arena.leaderboards.openskill_ratings import SideTerm
 from arena.leaderboards.standings import (
     OPENSKILL_BOOTSTRAP,
+    Sides,
     Standing,
-    compute_leaderboard,
+    compute_standings,
     is_multiplayer,
+    is_team_game,
+    left_out_of_teams,
     self_play_matches,
 )
 
 if TYPE_CHECKING:
-    from arena.store import AgentUsage, Store, TournamentRow
+    from arena.store import AgentUsage, Result, Store, TournamentRow
 
 
 class LeaderboardError(ArenaError):
@@ -35,7 +44,11 @@ class Board:
 
     ``rows()`` is the JSON form (``arena leaderboard show --json`` and ``leaderboard.json``):
     each standing's ``to_dict()`` with the ``game`` and the ``tournaments`` it ranks. A game of
-    more than two seats (``multiplayer``) adds OpenSkill's ratings to every row.
+    more than two seats (``multiplayer``) adds OpenSkill's ratings to every row; a team game
+    (``teams``) rates the teams as they played, each with its side term (``sides``: fitted with
+    the agents, not agents, so not rows: every row carries them as ``openskill_sides``, beside
+    the ``game`` and ``tournaments`` it carries), and a game with roles adds each row's
+    ``roles`` (its record in each of the board's ``roles``).
     """
 
     standings: tuple[Standing, ...]
@@ -48,7 +61,17 @@ class Board:
     database: str = ""  # the database file's name
     rounds: tuple[dict[str, Any], ...] = ()  # a bargaining feedback schedule's report by round
     multiplayer: bool = False  # more than two seats: the standings have OpenSkill ratings
-    self_play: int = 0  # matches seating one agent twice: not in the OpenSkill fit
+    self_play: int = 0  # matches seating one agent twice (or of one team): not in OpenSkill
+    teams: bool = False  # the matches say who played with whom: OpenSkill rates teams
+    sides: tuple[SideTerm, ...] = ()  # a team game's OpenSkill side terms
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles of a game with roles (every row has a record of each), else ``()``."""
+        for standing in self.standings:
+            if standing.roles is not None:
+                return tuple(record.role for record in standing.roles)
+        return ()
 
     @property
     def title(self) -> str:
@@ -95,17 +118,40 @@ class Board:
             left_out = f" ({self.self_play} with self-play left out)" if self.self_play else ""
             resamples = min(self.bootstrap, OPENSKILL_BOOTSTRAP)
             ordinal = f", its interval from {resamples} of them" if resamples else ""
+            teams = " of the teams as they played" if self.teams else ""
             parts.append(
-                f"OpenSkill Plackett-Luce over {rated} matches in match order{left_out}{ordinal}"
+                f"OpenSkill Plackett-Luce{teams} over {rated} matches in match order"
+                f"{left_out}{ordinal}"
             )
+        if self.sides:
+            terms = ", ".join(
+                f"{escape(t.side)} {t.mu:.1f} (sigma {t.sigma:.1f}, prior {t.prior_mu:.0f})"
+                for t in self.sides
+            )
+            parts.append(f"side terms (mu) {terms}")
         if self.database:
             parts.append(escape(self.database))
         return " · ".join(parts)
 
     def rows(self) -> list[dict[str, Any]]:
         """The JSON rows, best first; strict JSON (non-finite numbers are ``None``)."""
-        ranked = {"game": self.game, "tournaments": list(self.tournaments)}
+        ranked: dict[str, Any] = {"game": self.game, "tournaments": list(self.tournaments)}
+        if self.sides:
+            ranked["openskill_sides"] = side_terms(self.sides)
         return [{**s.to_dict(), **ranked} for s in self.standings]
+
+
+def side_terms(sides: Iterable[SideTerm]) -> dict[str, dict[str, float | None]]:
+    """The side terms as JSON: per side, its fitted mu and sigma and its prior mu and sigma,
+    to 3 decimals as the rows' OpenSkill numbers (``None`` if not finite)."""
+    keys = ("mu", "sigma", "prior_mu", "prior_sigma")
+    return {
+        t.side: {
+            key: round(value, 3) if math.isfinite(value := getattr(t, key)) else None
+            for key in keys
+        }
+        for t in sides
+    }
 
 
 @dataclass(frozen=True)
@@ -234,7 +280,18 @@ def load_board(
         which = f"tournament {names[0]!r} has" if len(names) == 1 else f"{_quoted(names)} have"
         raise LeaderboardError(f"{which} no stored matches: nothing to rank")
     usage = _merged_usage(store.usage(name) for name in names)
-    standings = compute_leaderboard(results, seed=seed, bootstrap=bootstrap, usage=usage)
+    sides = stored_sides(store, results)
+    standings, terms = compute_standings(
+        results, seed=seed, bootstrap=bootstrap, usage=usage, sides=sides
+    )
+    multiplayer = is_multiplayer(results)
+    teams = is_team_game(sides)
+    if not multiplayer:
+        left_out = 0
+    elif teams and sides is not None:
+        left_out = left_out_of_teams(results, sides)
+    else:
+        left_out = self_play_matches(results)
     return Board(
         rounds=tuple(_feedback_rounds(store, tournaments, seed)),
         standings=tuple(standings),
@@ -245,9 +302,58 @@ def load_board(
         bootstrap=bootstrap,
         seed=seed,
         database=store.path.name,
-        multiplayer=is_multiplayer(results),
-        self_play=self_play_matches(results) if is_multiplayer(results) else 0,
+        multiplayer=multiplayer,
+        self_play=left_out,
+        teams=teams,
+        sides=terms,
     )
+
+
+def match_sides(outcome: Mapping[str, Any], metrics: Mapping[str, Any]) -> Sides | None:
+    """Each seat's team and role as a stored match names them (its outcome's ``teams`` and
+    ``roles``, else its metrics'), or ``None`` when it names neither. Only a list of names
+    counts: another game's ``roles`` that is not one says nothing about teams.
+
+    >>> match_sides({"teams": ["village", "werewolves"], "roles": ["seer", "werewolf"]}, {})
+    Sides(teams=('village', 'werewolves'), roles=('seer', 'werewolf'))
+    >>> match_sides({"roles": {"buyer": 0}}, {}) is None
+    True
+    """
+
+    def names(key: str) -> tuple[str, ...] | None:
+        for source in (outcome, metrics):
+            value = source.get(key)
+            if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                return tuple(value)
+        return None
+
+    teams, roles = names("teams"), names("roles")
+    return None if teams is None and roles is None else Sides(teams, roles)
+
+
+def stored_sides(store: Store, results: Sequence[Result]) -> list[Sides | None] | None:
+    """Each result's ``Sides`` from its stored outcome, in the order of ``results``; ``None``
+    when no match names any (a game without teams or roles, or a file older than schema v5).
+
+    Raises ``LeaderboardError`` for a match whose teams or roles are not one a seat.
+    """
+    stored: dict[tuple[str | None, int | None], Sides | None] = {}
+    for name in dict.fromkeys(result.tournament for result in results):
+        if name is None:
+            continue
+        for row in store.outcomes(name):
+            stored[name, row["match_index"]] = match_sides(row["outcome"], row["metrics"])
+    sides = [stored.get((result.tournament, result.match_index)) for result in results]
+    if all(side is None for side in sides):
+        return None
+    for result, side in zip(results, sides):
+        for what, listed in (("teams", side and side.teams), ("roles", side and side.roles)):
+            if listed and len(listed) != len(result.agents):
+                raise LeaderboardError(
+                    f"tournament {result.tournament!r}, match {result.match_index}: its outcome "
+                    f"names {len(listed)} {what} for {len(result.agents)} seats (one a seat)"
+                )
+    return sides
 
 
 def _feedback_rounds(store: Store, tournaments: Sequence[Any], seed: int) -> list[dict[str, Any]]:

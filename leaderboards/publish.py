@@ -45,7 +45,14 @@ from pathlib import Path
 
 from arena.errors import ArenaError
 from arena.leaderboards.board import Board
-from arena.leaderboards.standings import Standing, dollars, interval, payoff, percent
+from arena.leaderboards.standings import (
+    RoleRecord,
+    Standing,
+    dollars,
+    interval,
+    payoff,
+    percent,
+)
 from arena.leaderboards.text import markdown_text
 from arena.names import printable
 
@@ -62,6 +69,21 @@ OPENSKILL_METHOD = (
     "mu - 3 sigma, with a 95% interval from the same seeded bootstrap over matches (at most its "
     "first 200 resamples: each refits every match). Matches that seat one agent twice are left "
     "out of it."
+)
+TEAM_METHOD = (
+    "Team games, instead: only pairs of seats on opposing teams are compared (teammates share "
+    "one result), and OpenSkill ranks each match's teams as they played, not its seats: by the "
+    "mean payoff of their seats, the winning team first, an undecided game a tie. Each team "
+    "also fields its side term, a virtual player of the team's name (village, werewolves) "
+    "rated with the agents, that absorbs the advantage of the deal (team size, role powers): "
+    "its prior mu, 25 for each player its team lacks against the largest, starts the teams "
+    "even, its prior sigma is 25; the side terms are listed above, not ranked. Matches in "
+    "which an agent holds two seats, on two teams or in one, are left out of it."
+)
+ROLES_NOTE = (
+    "Win rate by role: the games an agent played in each role (wins, draws, losses of its "
+    "team; an undecided game is a draw) and the share it won, with a 95% Wilson score "
+    "interval. A match in which an agent sat on two teams is left out of its records."
 )
 USAGE_NOTE = (
     "Invalid moves: share of an agent's LLM turns with a reply that could not be played "
@@ -106,12 +128,54 @@ def to_markdown(board: Board) -> str:
             f"{s.matches} | {payoff(s.mean_payoff)} | {percent(s.invalid_move_rate)} | "
             f"{s.forfeits} |" + (f" {dollars(s.cost)} |" if priced else "")
         )
-    return "\n".join([*lines, "", *method_notes(board), ""])
+    return "\n".join([*lines, "", *role_table(board), *method_notes(board), ""])
+
+
+def role_table(board: Board) -> list[str]:
+    """The Markdown lines of the per-role table (none for a game without roles): per role,
+    each agent's games with their wins, draws and losses, and its win rate with its interval."""
+    roles = board.roles
+    if not roles:
+        return []
+    named = [markdown_text(role) for role in roles]
+    lines = [
+        "## Win rate by role",
+        "",
+        "| agent |"
+        + "".join(f" {role} games (W/D/L) | {role} win rate (95% CI) |" for role in named),
+        "|---|" + "---:|---|" * len(roles),
+    ]
+    for s in board.standings:
+        cells = [cell for games, rate in role_cells(s) for cell in (games, rate)]
+        lines.append(f"| {markdown_text(s.agent)} | {' | '.join(cells)} |")
+    return [*lines, "", ROLES_NOTE, ""]
+
+
+def role_cells(s: Standing, between: str = " to ") -> list[tuple[str, str]]:
+    """A row's record in each role, as (games with W/D/L, win rate with its interval) cells:
+    ``("7 (3/1/3)", "42.9% (15.8% to 75.0%)")``, ``("0 (0/0/0)", "-")`` without games."""
+    return [(_games(r), _win_rate(r, between)) for r in s.roles or ()]
+
+
+def _games(r: RoleRecord) -> str:
+    return f"{r.games} ({r.wins}/{r.draws}/{r.games - r.wins - r.draws})"
+
+
+def _win_rate(r: RoleRecord, between: str) -> str:
+    if r.win_rate is None or r.ci_low is None or r.ci_high is None:
+        return "-"
+    return f"{r.win_rate:.1%} ({r.ci_low:.1%}{between}{r.ci_high:.1%})"
 
 
 def method_notes(board: Board) -> list[str]:
     """The paragraphs under the table: how it was rated, and what the usage columns mean."""
-    return [METHOD, "", *([OPENSKILL_METHOD, ""] if board.multiplayer else []), USAGE_NOTE]
+    return [
+        METHOD,
+        "",
+        *([OPENSKILL_METHOD, ""] if board.multiplayer else []),
+        *([TEAM_METHOD, ""] if board.teams else []),
+        USAGE_NOTE,
+    ]
 
 
 def openskill_cells(s: Standing, between: str = " to ") -> list[str]:
@@ -165,6 +229,7 @@ def to_html(board: Board, *, stamp: str | None = None) -> str:
             "invalid": percent(s.invalid_move_rate),
             "cost": dollars(s.cost),
             "openskill": openskill_cells(s, " \u2013 ") if board.multiplayer else [],
+            "roles": role_cells(s, " \u2013 "),
         }
         for rank, s in enumerate(standings, start=1)
     ]
@@ -177,6 +242,9 @@ def to_html(board: Board, *, stamp: str | None = None) -> str:
         method=METHOD,
         openskill_method=OPENSKILL_METHOD if board.multiplayer else None,
         openskill=board.multiplayer,
+        team_method=TEAM_METHOD if board.teams else None,
+        roles=[printable(role) for role in board.roles],
+        roles_note=ROLES_NOTE,
         usage_note=USAGE_NOTE,
         stamp=stamp,
         rounds_svg=_inline(_rounds_svg(board)),

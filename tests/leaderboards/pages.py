@@ -36,7 +36,7 @@ EVIL_NAMES = {
 # What the page may contain: no link, image, script, form or inline style anywhere.
 PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "p", "div", "span"}
 PAGE_TAGS |= {"table", "thead", "tbody", "tr", "th", "td", "strong", "svg", "line", "circle"}
-PAGE_TAGS |= {"footer"}
+PAGE_TAGS |= {"footer", "h2"}
 FORBIDDEN_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "style", "xlink:href"}
 
 
