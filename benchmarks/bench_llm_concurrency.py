@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import argparse
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from importlib.metadata import version
 from pathlib import Path
 from statistics import median
 
-from machine_info import machine  # benchmarks/ is on the path when a script runs
+from loopback_process import LoopbackProcess  # benchmarks/ is on the path when a script runs
+from machine_info import machine
 
 LATENCY = 0.2
 ROUNDS = 10
@@ -44,33 +43,6 @@ with LLMServer(policy=lambda request: "Option J", latency=float(sys.argv[1])) as
     sys.stdin.read()  # serve until the benchmark closes our stdin
     print(server.stats.calls, server.stats.max_in_flight, flush=True)
 """
-
-
-class LoopbackServer:
-    """The loopback LLM server in a child process, so its CPU time is not the arena's."""
-
-    def __enter__(self) -> LoopbackServer:
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(LATENCY)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        self.port = int(self.process.stdout.readline())
-        return self
-
-    def stop(self) -> tuple[int, int]:
-        """Stop serving; return (calls answered, most calls in flight at once)."""
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.close()
-        calls, most = map(int, self.process.stdout.readline().split())
-        self.process.wait(timeout=30)
-        return calls, most
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
 
 
 def tournament_text(port: int, concurrency: int, repetitions: int, name: str) -> str:
@@ -111,7 +83,7 @@ def one_run(concurrency: int, repetitions: int) -> dict[str, float]:
     from arena.store import Store
     from arena.tournament import run_tournament
 
-    with LoopbackServer() as server, tempfile.TemporaryDirectory() as folder:
+    with LoopbackProcess(SERVER, str(LATENCY)) as server, tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "a.db"
         timings = {}
         for name in ("live", "replay"):
@@ -123,7 +95,7 @@ def one_run(concurrency: int, repetitions: int) -> dict[str, float]:
             report = run_tournament(config, db)
             timings[name] = (time.perf_counter() - started, cpu_seconds() - cpu)
             if name == "live":
-                calls, most = server.stop()  # the replay must not need it
+                calls, most = map(int, server.stop().split())  # the replay must not need it
         with Store(db) as store:
             replayed = store.usage("replay")
     turns = sum(u.turns for u in replayed.values())

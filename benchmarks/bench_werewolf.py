@@ -34,8 +34,6 @@ import json
 import os
 import random
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from importlib.metadata import version
@@ -43,7 +41,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from machine_info import machine  # benchmarks/ is on the path when a script runs
+from loopback_process import LoopbackProcess  # benchmarks/ is on the path when a script runs
+from machine_info import machine
 
 GAME = "social/werewolf-v0"
 SPIEL_GAMES = 10_000
@@ -217,33 +216,6 @@ def time_arena(players: list[str], folder: Path, run: int, games: int) -> tuple[
 # -- LLM games -----------------------------------------------------------------------------
 
 
-class LoopbackServer:
-    """The loopback LLM server in a child process, so its CPU time is not the arena's."""
-
-    def __enter__(self) -> LoopbackServer:
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(DELAY)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        self.port = int(self.process.stdout.readline())
-        return self
-
-    def stop(self) -> dict[str, Any]:
-        """Stop serving; return the calls answered and the log of each call."""
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.close()
-        answer = json.loads(self.process.stdout.readline())
-        self.process.wait(timeout=30)
-        return dict(answer)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-
-
 def llm_config(port: int, name: str, seed: int) -> dict[str, Any]:
     """Eight models on one endpoint in one game, Werewolf Arena's floor bidding."""
     agents = [
@@ -328,7 +300,7 @@ def llm_games(folder: Path, seeds: tuple[int, ...]) -> dict[str, Any]:
     db = folder / "llm.db"
     timings: dict[str, tuple[float, float, int]] = {}
     begun = []  # when each live game started, on the clock the server's log uses
-    with LoopbackServer() as server:
+    with LoopbackProcess(SERVER, str(DELAY)) as server:
         for run in ("live", "replay"):
             for seed in seeds:
                 config = parse_config(llm_config(server.port, f"{run}-{seed}", seed))
@@ -338,7 +310,7 @@ def llm_games(folder: Path, seeds: tuple[int, ...]) -> dict[str, Any]:
                 seconds = time.perf_counter() - started
                 timings[f"{run}-{seed}"] = (seconds, cpu_seconds() - cpu, report.workers)
             if run == "live":
-                served = server.stop()  # the replay must not need it
+                served = json.loads(server.stop())  # the replay must not need it
     log = []  # kind, (game, day), arrived, finished
     for kind, day, arrived, finished in served["log"]:
         game = sum(at <= arrived for at in begun[: len(seeds)]) - 1
