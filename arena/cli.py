@@ -748,35 +748,20 @@ def report(
             )
         rows = store.outcomes(row.name)
         feedback = store.feedback(row.name)
-    if family == "auction":
-        from arena.leaderboards import auction_report
+    if family in ("auction", "social"):  # a family report of its own, then its tables
+        from arena.leaderboards import auction_report, werewolf_report
 
-        auction = {
-            "tournament": row.name,
-            "game": row.game_id,
-            **auction_report.summary(rows, seed),
-        }
+        summarise, show = {
+            "auction": (auction_report.summary, _print_auction),
+            "social": (werewolf_report.summary, _print_werewolf),
+        }[family]
+        data = {"tournament": row.name, "game": row.game_id, **summarise(rows, seed)}
         if as_json:
-            _print_json(auction)
+            _print_json(data)
             return
         if selection.note:
             typer.echo(f"arena: {selection.note.replace('ranking', 'reporting on')}", err=True)
-        _print_auction(auction)
-        return
-    if family == "social":
-        from arena.leaderboards import werewolf_report
-
-        social = {
-            "tournament": row.name,
-            "game": row.game_id,
-            **werewolf_report.summary(rows, seed),
-        }
-        if as_json:
-            _print_json(social)
-            return
-        if selection.note:
-            typer.echo(f"arena: {selection.note.replace('ranking', 'reporting on')}", err=True)
-        _print_werewolf(social)
+        show(data)
         return
     params = row.config["game"]
     seats = list(

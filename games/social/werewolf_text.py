@@ -247,7 +247,8 @@ class WerewolfText:
         if kind == E_PROTECT:
             return f"[night {day}] You protected {chosen}."
         if kind == E_DEATH:
-            return f"Dawn of day {day}: {chosen}{role} was killed in the night."
+            was = "were" if chosen == "you" else "was"
+            return f"Dawn of day {day}: {chosen}{role} {was} killed in the night."
         if kind == E_NO_DEATH:
             return f"Dawn of day {day}: nobody died in the night."
         if kind == E_SPEECH:
