@@ -24,9 +24,9 @@ OpenSkill fit rates the teams as they played (``openskill_team_fit``: each team 
 mean payoff of its seats, so the winners first and an undecided game a tie; each team with its
 side term, the virtual player of its team's name that absorbs the advantage of the deal, so
 six villagers and two wolves start even; ``compute_standings`` returns the side terms beside
-the rows), and every row
-has each role's record (``roles``): games played in it, wins (its team ranked first alone),
-draws (first, tied with another team) and the win rate with its 95% Wilson score interval.
+the rows), and every row has each role's record (``roles``): games played in it, wins (its
+team ranked first alone), draws (first, tied with another team) and the win rate with its 95%
+Wilson score interval.
 An agent with seats on two teams of a match plays against itself: that match is in neither
 its OpenSkill fit nor its role records (nor, as always, its pairs with itself); an agent with
 two seats in one team plays one game in each role it held there, counted in its role
