@@ -14,6 +14,7 @@ import pytest
 
 from arena.config import load_config
 from arena.judges.constant_critic import ADVICE
+from arena.errors import StoreError
 from arena.store import Store
 from arena.testing.llm_server import ChatRequest, LLMServer
 from arena.tournament import run_tournament
@@ -86,10 +87,14 @@ def test_a_killed_run_resumes_to_the_uninterrupted_result(tmp_path: Path) -> Non
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # kill it once some rounds, not all, are stored
         time.sleep(0.2)
-        if killed.exists():
+        if not killed.exists():
+            continue
+        try:  # the file exists a moment before the run commits its schema
             with Store(killed, readonly=True) as store:
                 if 20 < store.count("feedback") < 600:
                     break
+        except StoreError:
+            continue
     process.send_signal(signal.SIGKILL)
     process.wait()
     with Store(killed, readonly=True) as store:

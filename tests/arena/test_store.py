@@ -122,6 +122,18 @@ def test_foreign_files_are_refused(tmp_path: Path, content: bytes | None) -> Non
         Store(path)
 
 
+def test_a_file_caught_before_its_schema_is_read_as_empty_then_created(tmp_path: Path) -> None:
+    """A reader polling a run that has just opened its file sees an empty database, not a
+    foreign one; the run (or a resumed one) then writes the schema into the same file."""
+    path = tmp_path / "new.db"
+    sqlite3.connect(path).execute("PRAGMA journal_mode=WAL").fetchone()
+    with pytest.raises(StoreError, match="an empty database"):
+        Store(path, readonly=True)
+    Store(path).close()
+    with Store(path, readonly=True) as store:
+        assert store.count("matches") == 0
+
+
 def test_read_only_open_does_not_create(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no such database"):
         Store(tmp_path / "missing.db", create=False)
