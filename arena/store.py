@@ -424,9 +424,7 @@ class Store:
             )
         if self.version == 0:
             if not self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                raise StoreError(
-                    f"{self.path}: an empty database (a run may still be creating it)"
-                )
+                raise StoreError(f"{self.path}: an empty database (a run may still be creating it)")
             raise StoreError(f"{self.path}: an SQLite file that is not an arena database")
 
     def _migrate(self) -> None:
