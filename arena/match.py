@@ -10,6 +10,7 @@ from typing import Any
 from arena.agents.base import Agent, MatchContext, ScriptedAgent
 from arena.errors import ConfigError
 from arena.records import MatchRecord, Turn, TurnInfo
+from arena.scoring import score_match
 from arena.seeding import seat_seed
 
 
@@ -257,6 +258,7 @@ async def run_match(
         turns, infos = await _play_parallel(env, agents, seed, options)
     outcome = env.outcome() if hasattr(env, "outcome") else {}
     metrics = env.metrics() if hasattr(env, "metrics") else {}
+    metrics = score_match(env, agents, metrics)
     return MatchRecord(
         game_id=game_id,
         params={**(params or {}), **(options or {})},

@@ -5,6 +5,12 @@ actions, own column first) and ``payoff_matrix`` (own payoffs, own action on axi
 is "cooperate" (or the first option), action 1 "defect" (the second). Where the Axelrod library
 has a strategy of the same name, ``info.axelrod_name`` names it and the moves after any history
 are the same.
+
+Memory-one strategies say so: ``memory_one(payoff_matrix, noise)`` returns their five
+probabilities of playing action 0, on the first move and then after the realised outcomes
+``00, 01, 10, 11`` (own action first), as :func:`arena.solver.memory_one_payoffs` takes them,
+for a 2x2 game with the player's own payoffs ``payoff_matrix`` (own action on axis 0) and
+tremble probability ``noise``; ``None`` when in that game the strategy is not memory-one.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from arena.agents.base import AgentInfo, MatchContext, ScriptedAgent
 
 C, D = 0, 1
 INF = float("inf")
+
+MemoryOne = tuple[float, float, float, float, float]
 
 
 def _other_last(observation: dict[str, Any]) -> int:
@@ -38,6 +46,9 @@ class AlwaysCooperate(ScriptedAgent):
     def decide(self, observation: dict[str, Any]) -> int:
         return C
 
+    def memory_one(self, payoff_matrix: np.ndarray, noise: float) -> MemoryOne | None:
+        return (1.0, 1.0, 1.0, 1.0, 1.0)
+
 
 class AlwaysDefect(ScriptedAgent):
     """Always plays action 1 (defect)."""
@@ -47,6 +58,9 @@ class AlwaysDefect(ScriptedAgent):
     def decide(self, observation: dict[str, Any]) -> int:
         return D
 
+    def memory_one(self, payoff_matrix: np.ndarray, noise: float) -> MemoryOne | None:
+        return (0.0, 0.0, 0.0, 0.0, 0.0)
+
 
 class TitForTat(ScriptedAgent):
     """Cooperates first, then copies the opponent's previous move (Rapoport)."""
@@ -55,6 +69,9 @@ class TitForTat(ScriptedAgent):
 
     def decide(self, observation: dict[str, Any]) -> int:
         return _other_last(observation) if observation["round"] else C
+
+    def memory_one(self, payoff_matrix: np.ndarray, noise: float) -> MemoryOne | None:
+        return (1.0, 1.0, 0.0, 1.0, 0.0)
 
 
 class TitForTwoTats(ScriptedAgent):
@@ -79,6 +96,9 @@ class SuspiciousTitForTat(ScriptedAgent):
 
     def decide(self, observation: dict[str, Any]) -> int:
         return _other_last(observation) if observation["round"] else D
+
+    def memory_one(self, payoff_matrix: np.ndarray, noise: float) -> MemoryOne | None:
+        return (0.0, 1.0, 0.0, 1.0, 0.0)
 
 
 class GenerousParams(BaseModel):
@@ -114,6 +134,13 @@ class GenerousTitForTat(ScriptedAgent):
             self._generosity = nowak_sigmund_generosity(observation["payoff_matrix"])
         return C if self._rng.random() < self._generosity else D
 
+    def memory_one(self, payoff_matrix: np.ndarray, noise: float) -> MemoryOne | None:
+        generosity = self.params.generosity  # type: ignore[attr-defined]
+        if generosity is None:
+            generosity = nowak_sigmund_generosity(payoff_matrix)
+        g = min(max(generosity, 0.0), 1.0)  # ``random() < g`` happens with this probability
+        return (1.0, 1.0, g, 1.0, g)
+
 
 class GrimTrigger(ScriptedAgent):
     """Cooperates until the opponent defects once, then defects forever (Friedman 1971)."""
@@ -128,6 +155,11 @@ class GrimTrigger(ScriptedAgent):
         if not self._triggered and observation["round"] and _other_last(observation) == D:
             self._triggered = True
         return D if self._triggered else C
+
+    def memory_one(self, payoff_matrix: np.ndarray, noise: float) -> MemoryOne | None:
+        """Without noise its own last move says whether it was triggered; a tremble breaks
+        that (a trembled defection does not trigger it), so with noise it is not memory-one."""
+        return (1.0, 1.0, 0.0, 0.0, 0.0) if noise == 0 else None
 
 
 class WinStayLoseShift(ScriptedAgent):
@@ -156,6 +188,14 @@ class WinStayLoseShift(ScriptedAgent):
             return last
         return (last + 1) % observation["payoff_matrix"].shape[0]
 
+    def memory_one(self, payoff_matrix: np.ndarray, noise: float) -> MemoryOne | None:
+        aspiration = float(np.mean(payoff_matrix))
+        after = []
+        for own, other in ((C, C), (C, D), (D, C), (D, D)):
+            stay = payoff_matrix[own, other] >= aspiration
+            after.append(1.0 if (own == C) == stay else 0.0)
+        return (1.0, after[0], after[1], after[2], after[3])
+
 
 class Alternator(ScriptedAgent):
     """Cooperates first, then plays the opposite of its own previous move."""
@@ -167,6 +207,9 @@ class Alternator(ScriptedAgent):
             return C
         return (_own_last(observation) + 1) % observation["payoff_matrix"].shape[0]
 
+    def memory_one(self, payoff_matrix: np.ndarray, noise: float) -> MemoryOne | None:
+        return (1.0, 0.0, 0.0, 1.0, 1.0)
+
 
 class DefectOnce(ScriptedAgent):
     """Defects in the first round, then cooperates forever (Akata et al. 2023)."""
@@ -175,6 +218,9 @@ class DefectOnce(ScriptedAgent):
 
     def decide(self, observation: dict[str, Any]) -> int:
         return C if observation["round"] else D
+
+    def memory_one(self, payoff_matrix: np.ndarray, noise: float) -> MemoryOne | None:
+        return (0.0, 1.0, 1.0, 1.0, 1.0)
 
 
 class TurnTaker(ScriptedAgent):

@@ -71,3 +71,12 @@ class RandomPlayer(ScriptedAgent):
         if self._rng.random() < self._p:
             return 0
         return 1 + self._rng.randrange(n - 1) if n > 1 else 0
+
+    def memory_one(
+        self, payoff_matrix: Any, noise: float
+    ) -> tuple[float, float, float, float, float] | None:
+        """With two actions it ignores the history: action 0 with probability ``p`` (1/2
+        without one), whatever happened (see ``arena.agents.scripted.matrix``)."""
+        p = self.params.p  # type: ignore[attr-defined]
+        p = 0.5 if p is None else float(p)
+        return (p, p, p, p, p)

@@ -26,6 +26,12 @@ continuation : probability that another round follows each round (``None``: fixe
 noise : probability that a chosen action is replaced by another one (a "trembling hand";
     with two actions this flips it). Every player observes the realised actions.
 
+Yardsticks (``metrics``): ``metrics()["solver"]`` holds, per seat, the empirical strategy, its
+regret against the others' empirical play, the cooperation rate, the payoff per round beside
+the stage game's equilibrium payoffs and best symmetric outcome, and the profile's NashConv
+(see :mod:`arena.games.matrix.yardsticks`); the match runner adds memory-one agents' exact
+expected payoffs (:mod:`arena.scoring`).
+
 Observations are read-only views of arrays the environment fills as play goes on (no history is
 copied per round); they stay valid until the next ``reset``, which allocates fresh arrays.
 
@@ -251,6 +257,20 @@ class RepeatedMatrixGame(ParallelEnv):
     def rounds_played(self) -> int:
         """Rounds completed since the last reset."""
         return self._round
+
+    def metrics(self) -> dict[str, Any]:
+        """The solver's yardsticks of the rounds played (``yardsticks.repeated``) under
+        ``"solver"``; empty before the first round."""
+        if not self._round:
+            return {}
+        from arena.games.matrix import yardsticks
+
+        stage = self.__dict__.get("_stage_yardsticks")
+        if stage is None:  # the same for every match of this env: solved once
+            stage = self._stage_yardsticks = yardsticks.stage_yardsticks(self.payoffs)
+        cooperative = yardsticks.cooperative_actions(self.game_name, self.action_names)
+        played = self._history[0][: self._round]  # player 0's own-first order is the seat order
+        return {"solver": yardsticks.repeated(stage, played, self._totals, cooperative)}
 
     def render(self) -> str | None:
         if self.render_mode != "ansi":
