@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from arena.leaderboards.ratings import (
     ELO_PER_NAT,
+    MEAN_RATING,
+    _categories,
     bootstrap_intervals,
     bradley_terry,
     online_elo,
@@ -153,3 +155,131 @@ def test_fit_is_a_maximum_with_mean_1000(games: list[tuple[int, int, float]]) ->
     precision = (ELO_PER_NAT / 400.0) ** 2
     gradient = wins.sum(1) - ((wins + wins.T) * p).sum(1) - precision * theta
     np.testing.assert_allclose(gradient, 0.0, atol=1e-7)
+
+
+def lapack_newton(wins: np.ndarray, prior_sd: float = 400.0) -> np.ndarray:
+    """The fit as numpy and LAPACK compute it: the reference for the compiled kernel."""
+    games = wins + wins.T
+    played = games.sum(axis=1) > 0
+    precision = (ELO_PER_NAT / prior_sd) ** 2
+    theta = np.zeros(len(wins))
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(theta[None, :] - theta[:, None]))
+        gradient = wins.sum(axis=1) - (games * p).sum(axis=1) - precision * theta
+        curvature = games * p * (1.0 - p)
+        step = np.linalg.solve(curvature - np.diag(curvature.sum(axis=1) + precision), gradient)
+        theta -= step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    ratings = theta * ELO_PER_NAT
+    ratings[played] += MEAN_RATING - ratings[played].mean()
+    ratings[~played] = MEAN_RATING
+    return ratings
+
+
+@pytest.mark.parametrize(
+    ("agents", "games_per_pair", "prior_sd"),
+    [(2, 7, 400.0), (5, 40, 400.0), (12, 3, 50.0), (100, 20, 400.0), (30, 200, 1e8)],
+)
+def test_compiled_fit_matches_lapack_newton(agents: int, games_per_pair: int, prior_sd: float):
+    # 100 agents is where OpenBLAS spreads the solve over threads; 1e8 is a vanishing prior
+    # on data where every agent won and lost, so the maximiser is finite.
+    truth = np.linspace(800.0, 1200.0, agents)
+    first, second, score = simulate(truth, games_per_pair, seed=agents)
+    score[::5] = 0.5  # some draws
+    wins = win_matrix(agents, first, second, score)
+    # Both stop once no log-strength moves by 1e-10 (1.7e-8 Elo) after quadratic
+    # convergence, so what is left is rounding in sums of up to ~1e4 wins: 1e-8 Elo is loose.
+    np.testing.assert_allclose(
+        bradley_terry(wins, prior_sd=prior_sd), lapack_newton(wins, prior_sd), rtol=0, atol=1e-8
+    )
+
+
+def test_a_vanishing_prior_that_defeats_lapack_still_fits() -> None:
+    # With prior_sd=1e9 the Hessian's all-ones eigenvalue (3e-14) is lost in rounding next
+    # to curvatures of ~1e3, and LAPACK's LU finds the matrix singular; the kernel solves
+    # that direction apart. The answer is the prior-free maximiser: what LAPACK gives at
+    # prior_sd=1e8, whose pull on these gaps is ~1e-11 Elo.
+    first, second, score = simulate(np.linspace(800.0, 1200.0, 30), 200, seed=30)
+    score[::5] = 0.5
+    wins = win_matrix(30, first, second, score)
+    with pytest.raises(np.linalg.LinAlgError):
+        lapack_newton(wins, prior_sd=1e9)
+    np.testing.assert_allclose(
+        bradley_terry(wins, prior_sd=1e9), lapack_newton(wins, 1e8), rtol=0, atol=1e-9
+    )
+
+
+def test_compiled_fit_ignores_the_diagonal_and_skips_pairs_that_never_met() -> None:
+    wins = np.array([[5.0, 3.0, 0.0], [1.0, 2.0, 0.0], [0.0, 0.0, 0.0]])
+    expected = bradley_terry(np.array([[0.0, 3.0], [1.0, 0.0]]))
+    np.testing.assert_allclose(bradley_terry(wins)[:2], expected, rtol=0, atol=1e-9)
+    assert bradley_terry(wins)[2] == 1000.0
+
+
+def test_a_flat_prior_with_an_idle_agent_is_singular() -> None:
+    # An infinite prior_sd leaves no curvature on an agent that never played, as in LAPACK.
+    wins = np.array([[0.0, 3.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    with pytest.raises(np.linalg.LinAlgError, match="singular"):
+        bradley_terry(wins, prior_sd=np.inf)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(1, 60),
+    st.sampled_from([np.int64, np.int32, np.int8, np.uint32]),
+    st.integers(-5, 5),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
+def test_categories_are_numpys_unique_rows(
+    size: int, dtype: type, offset: int, wide: bool, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    high = 2**40 if wide and dtype == np.int64 else 5  # wide: the sort path, not bincount
+    columns = [rng.integers(0, high, size) for _ in range(2)] + [rng.integers(0, 3, size)]
+    if np.issubdtype(dtype, np.signedinteger):
+        columns[0] = columns[0] + offset
+    columns = [c.astype(dtype) for c in columns]
+    rows, counts = _categories(*columns)
+    expected_rows, expected_counts = np.unique(
+        np.stack(columns, axis=1), axis=0, return_counts=True
+    )
+    np.testing.assert_array_equal(rows, expected_rows)  # exact: integers
+    np.testing.assert_array_equal(counts, expected_counts)
+
+
+@pytest.mark.parametrize("kind", ["float", "uint64", "overflowing", "empty"])
+def test_categories_fall_back_to_sorting_rows(kind: str) -> None:
+    a = np.array([3, 1, 3, 1, 2])
+    b = np.array([0, 2, 0, 2, 1])
+    c = np.array([2, 0, 2, 1, 1])
+    if kind == "float":
+        a = a.astype(float)
+    elif kind == "uint64":
+        a = a.astype(np.uint64) + np.uint64(2**63)
+    elif kind == "overflowing":
+        a = a * 2**40
+        b = b * 2**40
+    else:
+        a, b, c = a[:0], b[:0], c[:0]
+    rows, counts = _categories(a, b, c)
+    expected_rows, expected_counts = np.unique(
+        np.stack([a, b, c], axis=1), axis=0, return_counts=True
+    )
+    np.testing.assert_array_equal(rows, expected_rows)
+    np.testing.assert_array_equal(counts, expected_counts)
+
+
+def test_intervals_on_a_hundred_agents_are_seeded_and_bracket_the_fit() -> None:
+    truth = np.linspace(700.0, 1300.0, 100)
+    rng = np.random.default_rng(4)
+    first = rng.integers(0, 100, 20_000)
+    second = (first + rng.integers(1, 100, 20_000)) % 100
+    p = 1 / (1 + 10 ** ((truth[second] - truth[first]) / 400))
+    score = (rng.random(20_000) < p).astype(float)
+    low, high = bootstrap_intervals(100, first, second, score, rounds=20, seed=1)
+    again = bootstrap_intervals(100, first, second, score, rounds=20, seed=1)
+    np.testing.assert_array_equal(low, again[0])  # exact: same draws, same arithmetic
+    point = bradley_terry(win_matrix(100, first, second, score))
+    assert np.mean((low <= point) & (point <= high)) > 0.9  # 20 rounds: a few edge misses
