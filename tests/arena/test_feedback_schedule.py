@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from arena.config import load_config
-from arena.judges.constant_critic import ADVICE
 from arena.errors import StoreError
+from arena.judges.constant_critic import ADVICE
 from arena.store import Store
 from arena.testing.llm_server import ChatRequest, LLMServer
 from arena.tournament import run_tournament
