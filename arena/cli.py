@@ -657,48 +657,89 @@ def leaderboard_show(
     as_json: JsonOption = False,
     seed: SeedOption = 0,
     bootstrap: BootstrapOption = 1000,
+    rank_by: Annotated[
+        str,
+        typer.Option(
+            "--rank-by",
+            metavar="rating|payoff|nash",
+            help="Order of the table (and of the --json rows): rating (Bradley-Terry, who wins "
+            "head to head), payoff (mean payoff, who scores most on average, as Axelrod "
+            "ranks) or nash (Nash average, who holds up against the strongest mix of the "
+            "field).",
+        ),
+    ] = "rating",
 ) -> None:
     """Print ratings (Bradley-Terry with 95% intervals, Elo), results and LLM faults per agent.
 
-    Games of more than two seats add OpenSkill's Plackett-Luce ratings (mu, sigma and the
-    ordinal mu - 3 sigma with its 95% interval). Ranks one tournament: the one named, else the
-    only or the most recent one (named on stderr, so that --json output stays pure JSON).
+    Beside the rating: each agent's rank by mean payoff and its Nash average (its log-odds of
+    winning against the maximum-entropy Nash mixture of the field's win rates), with that
+    mixture under the table; LLM faults when some agent played through a model. Games of more
+    than two seats add OpenSkill's Plackett-Luce ratings (mu, sigma and the ordinal mu - 3
+    sigma with its 95% interval). Ranks one tournament: the one named, else the only or the
+    most recent one (named on stderr, so that --json output stays pure JSON).
     """
+    from arena.leaderboards.meta_views import RANK_BY, RANK_BY_QUESTIONS
     from arena.leaderboards.publish import openskill_cells, to_json
     from arena.leaderboards.standings import dollars, interval, payoff, percent
 
+    if rank_by not in RANK_BY:
+        raise ArenaError(
+            f"--rank-by {rank_by!r}: expected one of {', '.join(RANK_BY)} "
+            "(rating is the Bradley-Terry headline)"
+        )
     board, note = _standings(db, tournament, every, seed, bootstrap)
     if note:
         typer.echo(note, err=True)
+    board = board.ranked(rank_by)
     standings = board.standings
     if as_json:
         typer.echo(to_json(board), nl=False)
         return
+    meta = board.meta
+    payoff_ranks = meta.ranks("payoff") if meta is not None else {}
+    llm = any(s.llm_turns for s in standings)  # scripted fields: no faults to show
     priced = any(s.cost is not None for s in standings)
     skill = board.multiplayer
-    columns = ["#", "agent", "rating", "95% CI", "elo"]
+    columns = ["#", "agent", "rating", "95% CI", "payoff #", "nash", "elo"]
     columns += ["mu", "sigma", "ordinal", "ordinal 95% CI"] if skill else []
     columns += ["matches", "W/D/L", "mean payoff"]
-    columns += ["invalid moves", "forfeits", *(["cost"] if priced else [])]
+    columns += ["invalid moves", "forfeits"] if llm else []
+    columns += ["cost"] if priced else []
     rows = [
         [
             str(rank),
             s.agent,
             f"{s.rating:.0f}",
             interval(s.ci_low, s.ci_high),
+            str(payoff_ranks.get(s.agent, "-")),
+            _nash_cell(meta, s.agent),
             f"{s.elo:.0f}",
             *(openskill_cells(s) if skill else []),
             str(s.matches),
             f"{s.wins}/{s.draws}/{s.losses}",
             payoff(s.mean_payoff, 2),
-            percent(s.invalid_move_rate),
-            str(s.forfeits),
+            *([percent(s.invalid_move_rate), str(s.forfeits)] if llm else []),
             *([dollars(s.cost)] if priced else []),
         ]
         for rank, s in enumerate(standings, start=1)
     ]
     title = f"{board.title} · {board.game_text} · {db}"
     _table(title, columns, rows, wrap=1)
+    first, *others = (f"{order} {RANK_BY_QUESTIONS[order]}" for order in RANK_BY)
+    typer.echo(
+        f"Ranked by {rank_by} (--rank-by {'|'.join(RANK_BY)}): "
+        f"{first.replace(' ', ' answers ', 1)}, {', '.join(others)}."
+    )
+    if meta is not None:
+        mixture = ", ".join(
+            f"{meta.nash_mixture[meta.index(agent)]:.1%} {agent}" for agent in meta.support
+        )
+        typer.echo(
+            printable(
+                f"Nash mixture (maximum entropy, of the win rates): {mixture}; nash is each "
+                "agent's log-odds of winning against it, 0 for the agents it plays."
+            )
+        )
     if board.roles:  # a hidden-role game: each agent's record in each role
         from arena.leaderboards.publish import role_cells
 
@@ -711,6 +752,14 @@ def leaderboard_show(
     if board.sides:  # the structural edge of each team, fitted beside the agents
         terms = ", ".join(f"{t.side} {t.mu:.1f} (prior {t.prior_mu:.0f})" for t in board.sides)
         typer.echo(printable(f"OpenSkill side terms (mu): {terms}"))
+
+
+def _nash_cell(meta: Any, agent: str) -> str:
+    """An agent's Nash average to 2 decimals (``-`` without meta-game views)."""
+    if meta is None:
+        return "-"
+    rating = float(meta.nash_rating[meta.index(agent)])
+    return f"{rating:.2f}" if rating <= -0.005 else "0.00"  # never "-0.00"
 
 
 @app.command()
@@ -910,36 +959,65 @@ def leaderboard_publish(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the site into.")] = Path(
         "site"
     ),
-    tournament: TournamentOption = None,
-    every: AllOption = False,
+    tournament: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tournament",
+            "-t",
+            metavar="NAME",
+            help="Publish this tournament's page; give it several times for several (their "
+            "pooled leaderboard heads the index). Default: every tournament, the most recent "
+            "one's leaderboard on the index.",
+        ),
+    ] = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Every tournament's page, and all of them pooled on the index (refused "
+            "unless they play one game).",
+        ),
+    ] = False,
     seed: SeedOption = 0,
     bootstrap: BootstrapOption = 1000,
     timestamp: Annotated[
         bool,
         typer.Option(
             "--timestamp",
-            help="Say on the page when it was published (without it, the same data gives "
+            help="Say on the pages when they were published (without it, the same data gives "
             "byte-identical files).",
         ),
     ] = False,
 ) -> None:
-    """Write index.html (self-contained), leaderboard.md and leaderboard.json.
+    """Write a self-contained site: an index of the tournaments, a page of each (ratings,
+    who beats whom, the Nash-averaged view, faults and cost, the game's own measures) and
+    every match (moves; prompts, replies and faults of language models), with
+    leaderboard.json, leaderboard.md and matches.csv of the leaderboard on the index.
 
     The site is written into a new folder that then replaces --out whole; a folder holding
-    files that a publish did not write is never replaced. Ranks one tournament, as `show` does.
+    files that a publish did not write is never replaced. Nothing on the pages is fetched
+    from anywhere.
     """
     import datetime as dt
 
-    from arena.leaderboards.publish import check_destination, publish
+    from arena.leaderboards.publish import check_destination, publish_files
+    from arena.leaderboards.site import build_site
+    from arena.store import Store
 
     check_destination(out)
-    board, note = _standings(db, tournament, every, seed, bootstrap)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None
-    paths = publish(board, out, stamp=stamp)
+    with Store(db, readonly=True) as store:
+        site, note = build_site(
+            store, tournament or (), every=every, seed=seed, bootstrap=bootstrap, stamp=stamp
+        )
+    paths = publish_files(site, out)
     if note:
-        typer.echo(note, err=True)
+        typer.echo(f"arena: {note}", err=True)
     for path in paths:
-        typer.echo(str(path))
+        if "/" not in path.relative_to(out).as_posix() or path.name == "index.html":
+            typer.echo(str(path))
+    pages = sum(1 for path in paths if path.parent.name == "matches")
+    typer.echo(f"{len(paths)} files, {pages} of them match pages, in {out}")
 
 
 def main() -> None:

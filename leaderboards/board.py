@@ -12,12 +12,14 @@ Werewolf's), read into ``arena.leaderboards.standings.Sides``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from arena.errors import ArenaError
+from arena.leaderboards.meta_views import MetaViews, check_rank_by, compute_meta_views
 from arena.leaderboards.openskill_ratings import SideTerm
 from arena.leaderboards.standings import (
     OPENSKILL_BOOTSTRAP,
@@ -49,6 +51,14 @@ class Board:
     the agents, not agents, so not rows: every row carries them as ``openskill_sides``, beside
     the ``game`` and ``tournaments`` it carries), and a game with roles adds each row's
     ``roles`` (its record in each of the board's ``roles``).
+
+    ``meta`` holds the population's meta-game views (``arena.leaderboards.meta_views``): the
+    mean-payoff and win-rate matrices, the Nash average and its mixture. ``load_board`` always
+    builds them; a board made by hand may have none. With them every row also carries the
+    agent's ``nash_rating``, ``nash_mass`` and ``in_nash_support`` and its own row of each
+    matrix, keyed by opponent (``payoff_against``, ``win_rate_against``, ``pairs_against``):
+    each matrix is in the JSON once, spread over the rows, so that the rows stay one object per
+    agent, as every consumer reads them.
     """
 
     standings: tuple[Standing, ...]
@@ -64,6 +74,7 @@ class Board:
     self_play: int = 0  # matches seating one agent twice (or of one team): not in OpenSkill
     teams: bool = False  # the matches say who played with whom: OpenSkill rates teams
     sides: tuple[SideTerm, ...] = ()  # a team game's OpenSkill side terms
+    meta: MetaViews | None = None  # the meta-game views; None on a board made by hand
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -138,7 +149,26 @@ class Board:
         ranked: dict[str, Any] = {"game": self.game, "tournaments": list(self.tournaments)}
         if self.sides:
             ranked["openskill_sides"] = side_terms(self.sides)
-        return [{**s.to_dict(), **ranked} for s in self.standings]
+        meta = self.meta
+        return [
+            {**s.to_dict(), **(meta.row(s.agent) if meta is not None else {}), **ranked}
+            for s in self.standings
+        ]
+
+    def ranked(self, rank_by: str = "rating") -> Board:
+        """This board with its standings in the ``rank_by`` order (``MetaViews.order``):
+        ``"rating"`` (as stored, Bradley-Terry), ``"payoff"`` (mean payoff) or ``"nash"``
+        (Nash average). Raises ``ValueError`` for another order, and ``LeaderboardError`` when
+        a board without meta-game views is asked for another order than ``"rating"``.
+        """
+        check_rank_by(rank_by)
+        if rank_by == "rating":
+            return self
+        if self.meta is None:
+            raise LeaderboardError(f"this leaderboard has no meta-game views to rank {rank_by}")
+        by_agent = {s.agent: s for s in self.standings}
+        order = tuple(by_agent[agent] for agent in self.meta.order(rank_by))
+        return dataclasses.replace(self, standings=order)
 
 
 def side_terms(sides: Iterable[SideTerm]) -> dict[str, dict[str, float | None]]:
@@ -292,6 +322,7 @@ def load_board(
         left_out = left_out_of_teams(results, sides)
     else:
         left_out = self_play_matches(results)
+    meta = compute_meta_views(results, sides=sides, standings=standings)
     return Board(
         rounds=tuple(_feedback_rounds(store, tournaments, seed)),
         standings=tuple(standings),
@@ -306,6 +337,7 @@ def load_board(
         self_play=left_out,
         teams=teams,
         sides=terms,
+        meta=meta,
     )
 
 

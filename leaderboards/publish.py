@@ -1,17 +1,24 @@
-"""Publish a leaderboard as a folder: a self-contained web page, Markdown and JSON.
+"""Publish leaderboards as a folder: self-contained web pages, Markdown and JSON.
 
-The page needs no network to view: styles are inline, the interval bars are inline SVG, and
-nothing is loaded from elsewhere. Agent and tournament names are user text: the page escapes
-them (Jinja autoescaping) and the Markdown makes them inert (``arena.leaderboards.text``); both
-show control characters as escapes. The same data always gives byte-identical files: nothing
-in them depends on the time, unless a time stamp is asked for.
+Two publishers share this module's forms and its way of writing a folder: ``publish`` writes
+one leaderboard as a single page (``index.html``, ``leaderboard.md``, ``leaderboard.json``),
+and ``arena leaderboard publish`` writes the whole site of a database
+(``arena.leaderboards.site``: an index of its tournaments, a page of each and their matches)
+through ``publish_files``. The pages need no network to view: styles are inline, figures are
+inline SVG, and nothing is loaded from elsewhere. Agent and tournament names are user text:
+the pages escape them (Jinja autoescaping) and the Markdown makes them inert
+(``arena.leaderboards.text``); both show control characters as escapes. The same data always
+gives byte-identical files: nothing in them depends on the time, unless a time stamp is asked
+for. With meta-game views (``Board.meta``), the Markdown also ranks the agents three ways and
+gives the mean-payoff and win-rate matrices.
 
 The folder is replaced whole, so a reader or a web server never sees a half-written site, or
 old and new files mixed:
 
 1. Every file is written into a fresh sibling folder ``.NAME.arena-publish-PID-XXXXXXXX``
-   (modes 0777 for the folder and 0666 for the files, less the umask, as any program makes
-   them: 0755 and 0644 under the usual umask), and flushed to disk.
+   (modes 0777 for the folders and 0666 for the files, less the umask, as any program makes
+   them: 0755 and 0644 under the usual umask), and flushed to disk (a large site in one
+   ``syncfs``).
 2. The new folder takes the old one's place in one step: on Linux, ``renameat2`` with
    ``RENAME_EXCHANGE`` swaps the two atomically (the old site then sits in the temporary
    folder); elsewhere the old folder is renamed aside and the new one renamed into place (a
@@ -24,8 +31,9 @@ most one ``.NAME.arena-publish-*`` folder beside it, which the next publish remo
 site is in place. (Without ``renameat2``, a crash between the fallback's two renames leaves
 neither site at ``--out`` but both in such folders.) Two publishes to one folder at the same
 time are not supported. A folder that holds anything else than what a publish writes is never
-replaced (so ``--out ~`` cannot delete a home folder), nor is a folder that is a mount point
-(the rename fails): point ``--out`` at a folder of its own.
+replaced (so ``--out ~`` cannot delete a home folder; inside the site's ``tournaments`` folder
+every file must be a page, figure or table a publish writes, and none a link), nor is a folder
+that is a mount point (the rename fails): point ``--out`` at a folder of its own.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ import sys
 from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from arena.errors import ArenaError
 from arena.leaderboards.board import Board
@@ -94,6 +103,9 @@ USAGE_NOTE = (
 
 # What a publish writes; a folder holding anything else is not the arena's to replace.
 SITE_FILES = ("index.html", "leaderboard.md", "leaderboard.json")
+SITE_EXTRA = ("matches.csv", "rounds.svg")  # beside them, when the site has them
+SITE_FOLDER = "tournaments"  # the tournaments' pages, one folder each
+SITE_SUFFIXES = (".html", ".md", ".json", ".csv", ".svg")  # what that folder holds
 # Temporary files that publishes before the whole-folder swap could leave beside them.
 _OLD_DEBRIS = re.compile(r"\.(index\.html|leaderboard\.md|leaderboard\.json)\..+\.tmp")
 _TEMPORARY = ".arena-publish-"
@@ -128,7 +140,103 @@ def to_markdown(board: Board) -> str:
             f"{s.matches} | {payoff(s.mean_payoff)} | {percent(s.invalid_move_rate)} | "
             f"{s.forfeits} |" + (f" {dollars(s.cost)} |" if priced else "")
         )
-    return "\n".join([*lines, "", *role_table(board), *method_notes(board), ""])
+    return "\n".join(
+        [*lines, "", *role_table(board), *meta_tables(board), *method_notes(board), ""]
+    )
+
+
+# Matrices of more agents than this stay out of the Markdown (they are in leaderboard.json).
+MARKDOWN_MATRIX_AGENTS = 30
+ORDER_COLUMNS = (("rating", "by rating"), ("payoff", "by mean payoff"), ("nash", "by Nash average"))
+
+
+def rank_orders(board: Board) -> list[dict[str, Any]]:
+    """Each agent's rank in every order of the board's meta-game views (none without them),
+    in the table's order, with its Nash rating, its mass in the Nash mixture and whether it is
+    in the mixture's support."""
+    meta = board.meta
+    if meta is None:
+        return []
+    ranks = {key: meta.ranks(key) for key, _ in ORDER_COLUMNS}
+    found = []
+    for s in board.standings:
+        i = meta.index(s.agent)
+        found.append(
+            {
+                "agent": s.agent,
+                "ranks": [ranks[key][s.agent] for key, _ in ORDER_COLUMNS],
+                "nash_rating": float(meta.nash_rating[i]),
+                "nash_mass": float(meta.nash_mixture[i]),
+                "support": s.agent in meta.support,
+            }
+        )
+    return found
+
+
+def order_questions() -> list[tuple[str, str]]:
+    """Each order's column heading and the question it answers (``RANK_BY_QUESTIONS``)."""
+    from arena.leaderboards.meta_views import RANK_BY_QUESTIONS
+
+    return [(heading, RANK_BY_QUESTIONS[key]) for key, heading in ORDER_COLUMNS]
+
+
+def meta_tables(board: Board) -> list[str]:
+    """The Markdown of the meta-game views (none without them): every agent's rank in each
+    order with its Nash numbers, then the mean-payoff and win-rate matrices (up to
+    ``MARKDOWN_MATRIX_AGENTS`` agents)."""
+    meta = board.meta
+    if meta is None:
+        return []
+    headings = " | ".join(heading for _, heading in ORDER_COLUMNS)
+    lines = [
+        "## Three ways to rank",
+        "",
+        f"| agent | {headings} | Nash rating | Nash mass | in Nash support |",
+        "|---|" + "---:|" * (len(ORDER_COLUMNS) + 2) + "---|",
+    ]
+    for row in rank_orders(board):
+        ranks = " | ".join(str(rank) for rank in row["ranks"])
+        lines.append(
+            f"| {markdown_text(row['agent'])} | {ranks} | {_number(row['nash_rating'], 4)} | "
+            f"{_number(row['nash_mass'], 4)} | {'yes' if row['support'] else 'no'} |"
+        )
+    lines += ["", *[f"- Ranked {heading}: {question}." for heading, question in order_questions()]]
+    support = ", ".join(markdown_text(agent) for agent in meta.support)
+    lines += [
+        "",
+        f"Nash support (the agents the maximum-entropy Nash mixture plays): {support}.",
+        "",
+    ]
+    n = len(meta.agents)
+    if n > MARKDOWN_MATRIX_AGENTS:
+        return [
+            *lines,
+            f"The mean-payoff and win-rate matrices of these {n} agents are in leaderboard.json "
+            "(each row's payoff_against and win_rate_against).",
+            "",
+        ]
+    for title, matrix, digits in (
+        ("Mean payoff against each opponent", meta.payoff, 3),
+        ("Win rate against each opponent", meta.win_rate, 3),
+    ):
+        names = [markdown_text(agent) for agent in meta.agents]
+        lines += [
+            f"## {title}",
+            "",
+            "Row agent against column agent; - where they never met.",
+            "",
+            "| agent | " + " | ".join(names) + " |",
+            "|---|" + "---:|" * n,
+        ]
+        for i, name in enumerate(names):
+            cells = " | ".join(_number(float(matrix[i, j]), digits) for j in range(n))
+            lines.append(f"| {name} | {cells} |")
+        lines.append("")
+    return lines
+
+
+def _number(value: float, digits: int) -> str:
+    return f"{value:.{digits}f}" if math.isfinite(value) else "-"
 
 
 def role_table(board: Board) -> list[str]:
@@ -197,12 +305,21 @@ def to_json(board: Board) -> str:
     return json.dumps(board.rows(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def to_html(board: Board, *, stamp: str | None = None) -> str:
-    """The leaderboard as one self-contained HTML page; ``stamp`` (a time) goes in its footer."""
+def template_environment() -> Any:
+    """The Jinja environment of the site's templates: autoescaping on, undefined names fail."""
     import jinja2
 
-    template = files("arena.leaderboards").joinpath("templates/index.html.j2").read_text("utf-8")
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    def load(name: str) -> str:
+        return files("arena.leaderboards").joinpath(f"templates/{name}").read_text("utf-8")
+
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(load), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+
+
+def board_context(board: Board) -> dict[str, Any]:
+    """What the leaderboard's table and notes need (``_board.html.j2``): its rows with their
+    interval bars on one scale, which columns to show, and the method notes."""
     standings = board.standings
     values = [
         v
@@ -233,21 +350,27 @@ def to_html(board: Board, *, stamp: str | None = None) -> str:
         }
         for rank, s in enumerate(standings, start=1)
     ]
-    return environment.from_string(template).render(
-        title=board.heading(printable),
-        subtitle=board.summary(printable),
-        rows=rows,
-        scale=(f"{low:.0f}", f"{high:.0f}"),
-        priced=any(s.cost is not None for s in standings),
-        method=METHOD,
-        openskill_method=OPENSKILL_METHOD if board.multiplayer else None,
-        openskill=board.multiplayer,
-        team_method=TEAM_METHOD if board.teams else None,
-        roles=[printable(role) for role in board.roles],
-        roles_note=ROLES_NOTE,
-        usage_note=USAGE_NOTE,
-        stamp=stamp,
-        rounds_svg=_inline(_rounds_svg(board)),
+    return {
+        "title": board.heading(printable),
+        "subtitle": board.summary(printable),
+        "rows": rows,
+        "scale": (f"{low:.0f}", f"{high:.0f}"),
+        "priced": any(s.cost is not None for s in standings),
+        "method": METHOD,
+        "openskill_method": OPENSKILL_METHOD if board.multiplayer else None,
+        "openskill": board.multiplayer,
+        "team_method": TEAM_METHOD if board.teams else None,
+        "roles": [printable(role) for role in board.roles],
+        "roles_note": ROLES_NOTE,
+        "usage_note": USAGE_NOTE,
+    }
+
+
+def to_html(board: Board, *, stamp: str | None = None) -> str:
+    """The leaderboard as one self-contained HTML page; ``stamp`` (a time) goes in its footer."""
+    template = template_environment().get_template("index.html.j2")
+    return template.render(
+        **board_context(board), stamp=stamp, rounds_svg=_inline(_rounds_svg(board))
     )
 
 
@@ -280,12 +403,26 @@ def render(board: Board, *, stamp: str | None = None) -> dict[str, str]:
 
 
 def publish(board: Board, out_dir: Path, *, stamp: str | None = None) -> list[Path]:
-    """Write the site of ``board`` into ``out_dir``, replacing the folder whole (see above).
+    """Write the single-page site of ``board`` into ``out_dir``, replacing the folder whole
+    (see above); ``arena leaderboard publish`` writes the whole site (``arena.leaderboards.site``).
 
     Returns the paths of the files written. Raises ``PublishError`` when ``out_dir`` is not a
     folder the arena wrote (or an empty one), and for any operating-system error.
     """
-    site = render(board, stamp=stamp)
+    return publish_files(render(board, stamp=stamp), out_dir)
+
+
+def publish_files(site: Mapping[str, str], out_dir: Path) -> list[Path]:
+    """Write ``site`` (text by relative path, ``/`` between folders) into ``out_dir``,
+    replacing the folder whole (see above); the paths written, in the order of ``site``.
+
+    Raises ``PublishError`` when ``out_dir`` is not a folder the arena wrote (or an empty one),
+    for a path that would leave the site or that a publish does not write, and for any
+    operating-system error.
+    """
+    for name in site:
+        if not _site_path(name):
+            raise PublishError(f"{name!r}: not a path a published site holds")
     try:
         out = check_destination(out_dir)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -301,6 +438,20 @@ def publish(board: Board, out_dir: Path, *, stamp: str | None = None) -> list[Pa
     except OSError as error:
         raise PublishError(f"{out_dir}: cannot publish the site: {_reason(error)}") from None
     return [Path(out_dir) / name for name in site]
+
+
+def _site_path(name: str) -> bool:
+    """Whether ``name`` is a file a publish writes: a top-level file of ``SITE_FILES`` or
+    ``SITE_EXTRA``, or a page, figure or table under ``SITE_FOLDER`` (no ``..``, no empty or
+    hidden part)."""
+    parts = name.split("/")
+    if len(parts) == 1:
+        return name in SITE_FILES or name in SITE_EXTRA
+    return (
+        parts[0] == SITE_FOLDER
+        and all(part and not part.startswith(".") for part in parts)
+        and name.endswith(SITE_SUFFIXES)
+    )
 
 
 def check_destination(out_dir: Path) -> Path:
@@ -331,14 +482,37 @@ def _reason(error: OSError) -> str:
 
 
 def _foreign_entry(folder: Path) -> str | None:
-    """The first entry of ``folder`` that no publish writes, or ``None``."""
+    """The first entry of ``folder`` that no publish writes, or ``None``; inside the site's
+    ``SITE_FOLDER`` every entry is checked (folders and files of the site's kinds only, no
+    link), and the first other one is named by its path."""
     for entry in sorted(os.listdir(folder)):
         path = folder / entry
-        if entry in SITE_FILES and path.is_file() and not path.is_symlink():
+        if entry in SITE_FILES + SITE_EXTRA and path.is_file() and not path.is_symlink():
             continue
         if _OLD_DEBRIS.fullmatch(entry) and path.is_file():
             continue
+        if entry == SITE_FOLDER and path.is_dir() and not path.is_symlink():
+            inside = _foreign_inside(path)
+            if inside is None:
+                continue
+            return f"{entry}/{inside}"
         return entry
+    return None
+
+
+def _foreign_inside(folder: Path) -> str | None:
+    """The first entry under ``folder`` (by relative path) that is not a folder or a file of
+    the site's kinds, or is a link; ``None`` when there is none."""
+    for root, folders, names in os.walk(folder):
+        here = Path(root)
+        for name in sorted(folders + names):
+            path = here / name
+            relative = path.relative_to(folder).as_posix()
+            if path.is_symlink() or name.startswith("."):
+                return relative
+            if name in names and not (path.is_file() and name.endswith(SITE_SUFFIXES)):
+                return relative
+        folders.sort()
     return None
 
 
@@ -355,12 +529,30 @@ def _remove_debris(out: Path) -> None:
 
 
 def _write_site(out: Path, site: Mapping[str, str]) -> Path:
-    """A new temporary folder beside ``out`` holding the ``site``'s files, flushed to disk."""
+    """A new temporary folder beside ``out`` holding the ``site``'s files, flushed to disk.
+
+    A site of a few files is flushed file by file; a larger one (match pages) is written
+    first and flushed in one ``syncfs`` of its file system where Linux has it (one call
+    instead of one per file: the same guarantee, without a wait per file), else file by file.
+    """
     folder = out.parent / f".{out.name}{_TEMPORARY}{os.getpid()}-{secrets.token_hex(4)}"
     os.mkdir(folder, 0o777)  # less the umask, like the files
     try:
+        syncfs = _syncfs() if len(site) > _FLUSH_EACH else None
+        made: set[str] = set()
         for name, text in site.items():
-            _write_file(folder / name, text)
+            parent, _, _ = name.rpartition("/")
+            if parent and parent not in made:
+                os.makedirs(folder / parent, 0o777, exist_ok=True)
+                made.add(parent)
+            if syncfs is None:
+                _write_file(folder / name, text)
+            else:
+                _write_unflushed(folder / name, text)
+        if syncfs is not None:
+            syncfs(folder)
+        for parent in sorted(made, key=len, reverse=True):
+            _fsync_folder(folder / parent)
         _fsync_folder(folder)
     except BaseException:
         _remove(folder)
@@ -368,11 +560,40 @@ def _write_site(out: Path, site: Mapping[str, str]) -> Path:
     return folder
 
 
+# Sites of at most this many files are flushed file by file.
+_FLUSH_EACH = 16
+
+
 def _write_file(path: Path, text: str) -> None:
     with open(path, "x", encoding="utf-8", newline="\n") as stream:
         stream.write(text)
         stream.flush()
         os.fsync(stream.fileno())
+
+
+def _write_unflushed(path: Path, text: str) -> None:
+    with open(path, "x", encoding="utf-8", newline="\n") as stream:
+        stream.write(text)
+
+
+def _syncfs() -> Any:
+    """A function flushing the file system of a folder (Linux ``syncfs``), or ``None``."""
+    if not sys.platform.startswith("linux"):
+        return None
+    call = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+    if call is None:
+        return None
+
+    def flush(folder: Path) -> None:
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            if call(handle) != 0:
+                code = ctypes.get_errno()
+                raise OSError(code, os.strerror(code), str(folder))
+        finally:
+            os.close(handle)
+
+    return flush
 
 
 def _swap_in(new: Path, out: Path) -> None:

@@ -289,7 +289,7 @@ def pair_score(a: float, b: float) -> float:
     return 1.0 if a > b else 0.0
 
 
-def _payoff_exponent(results: Sequence[MatchResult]) -> int:
+def payoff_exponent(results: Sequence[MatchResult]) -> int:
     """``e`` such that every finite payoff is below ``2**e`` in magnitude.
 
     Payoffs are summed divided by ``2**e``: exact (a power of two), and no sum of them can
@@ -331,11 +331,11 @@ def compute_standings(
     ``ValueError`` when ``sides`` does not match ``results``.
     """
     usage = usage or {}
-    sided = _checked_sides(results, sides)
+    sided = checked_sides(results, sides)
     names = sorted({agent for result in results for agent in result.agents})
     if not names:
         return [], ()
-    exponent = _payoff_exponent(results)
+    exponent = payoff_exponent(results)
     index = {name: k for k, name in enumerate(names)}
     n = len(names)
     first: list[int] = []
@@ -414,7 +414,7 @@ def left_out_of_teams(results: Sequence[MatchResult], sides: Sequence[Sides | No
     whose seats are all on one team (no opponents; Werewolf never deals one)."""
     return sum(
         len(set(result.agents)) < len(result.agents) or len(team_ranking(result, side)[0]) < 2
-        for result, side in zip(results, _checked_sides(results, sides))
+        for result, side in zip(results, checked_sides(results, sides))
     )
 
 
@@ -441,7 +441,7 @@ def team_ranking(result: MatchResult, side: Sides | None) -> tuple[list[list[int
     return groups, payoff_ranks(means)
 
 
-def _checked_sides(
+def checked_sides(
     results: Sequence[MatchResult], sides: Sequence[Sides | None] | None
 ) -> list[Sides | None]:
     """``sides`` as one per result (all ``None`` when not given), checked seat for seat."""

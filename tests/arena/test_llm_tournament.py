@@ -145,7 +145,9 @@ def test_a_planted_key_is_nowhere(
     assert server.requests and all(r.api_key == PLANTED for r in server.requests)  # it was used
     assert "LLM turns 120: tokens in" in outputs[0] and "faults: none" in outputs[0]
     assert not any(PLANTED in text for text in outputs)
-    files = [db, *db.parent.glob("secret.db-*"), *site.iterdir()]
+    pages = [page for page in site.rglob("*") if page.is_file()]
+    assert any(page.parent.name == "matches" for page in pages)  # prompts and replies shown
+    files = [db, *db.parent.glob("secret.db-*"), *pages]
     for file in files:
         assert PLANTED.encode() not in file.read_bytes(), file
     assert os.environ["ARENA_TEST_KEY"] == PLANTED

@@ -39,6 +39,17 @@ PAGE_TAGS |= {"table", "thead", "tbody", "tr", "th", "td", "strong", "svg", "lin
 PAGE_TAGS |= {"footer", "h2"}
 FORBIDDEN_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "style", "xlink:href"}
 
+# A page of the site adds the index's list of tournaments and links, which may only lead to
+# files beside it (checked by ``outside_links``).
+SITE_TAGS = PAGE_TAGS | {"a", "nav", "ol", "li", "dl", "dt", "dd"}
+SITE_FORBIDDEN_ATTRIBUTES = FORBIDDEN_ATTRIBUTES - {"href"}
+
+
+def outside_links(tags: list[tuple[str, dict[str, str | None]]]) -> list[str]:
+    """The links of a page that would leave the site: a scheme, a host or an absolute path."""
+    hrefs = [attrs.get("href") or "" for _, attrs in tags if "href" in attrs]
+    return [h for h in hrefs if ":" in h.split("/")[0] or h.startswith("/") or h == ""]
+
 
 def strict_json(text: str) -> Any:
     """Parse ``text`` as strict JSON: ``Infinity`` or ``NaN`` fail instead of parsing."""
@@ -102,8 +113,10 @@ class _Cells(HTMLParser):
 
 
 def markdown_agents(markdown: str) -> tuple[list[str], str]:
-    """The agent column as a CommonMark renderer with GFM tables and strikethrough shows it
-    (the text of each cell), and the rendered HTML of the table's body."""
+    """The leaderboard's agent column as a CommonMark renderer with GFM tables and
+    strikethrough shows it (the text of each cell of the first table), and the rendered HTML
+    from that table's body on (every later table, list and paragraph with it)."""
     html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
     body = html[html.index("<tbody>") :]
-    return [row[1] for row in _Cells(body).rows], body
+    first = body[: body.index("</tbody>")]
+    return [row[1] for row in _Cells(first).rows], body

@@ -20,10 +20,11 @@ from tests.conftest import run_cli
 from tests.leaderboards.conftest import PD, STAG, record, round_robin
 from tests.leaderboards.pages import (
     EVIL_NAMES,
-    FORBIDDEN_ATTRIBUTES,
-    PAGE_TAGS,
+    SITE_FORBIDDEN_ATTRIBUTES,
+    SITE_TAGS,
     Page,
     markdown_agents,
+    outside_links,
     strict_json,
 )
 
@@ -229,9 +230,13 @@ def test_publishing_twice_gives_identical_files_and_replaces_the_folder(
     for _ in range(2):
         published = run_cli("leaderboard", "publish", "--db", db, "--out", site)
         assert published.returncode == 0, published.stderr
-        contents.append({p.name: p.read_bytes() for p in site.iterdir()})
+        contents.append(
+            {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+        )
     assert contents[0] == contents[1]
-    assert sorted(contents[0]) == ["index.html", "leaderboard.json", "leaderboard.md"]
+    top = {name for name in contents[0] if "/" not in name}
+    assert top == {"index.html", "leaderboard.json", "leaderboard.md", "matches.csv"}
+    assert "tournaments/1-t/index.html" in contents[0], sorted(contents[0])
     assert [p.name for p in db.parent.iterdir() if not p.name.startswith("arena.db")] == ["site"]
     stamped = run_cli("leaderboard", "publish", "--db", db, "--out", site, "--timestamp")
     assert stamped.returncode == 0, stamped.stderr
@@ -253,9 +258,13 @@ def test_published_files_are_readable_by_a_web_server(
     finally:
         os.umask(old)
     assert stat.S_IMODE(site.stat().st_mode) == folder_mode
-    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in site.iterdir()} == dict.fromkeys(
-        ["index.html", "leaderboard.md", "leaderboard.json"], file_mode
-    )
+    modes = {
+        p.relative_to(site).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in site.rglob("*")
+    }
+    assert {"index.html", "leaderboard.md", "leaderboard.json", "matches.csv"} <= set(modes)
+    folders = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir()}
+    assert folders and {modes[name] for name in folders} == {folder_mode}
+    assert {mode for name, mode in modes.items() if name not in folders} == {file_mode}
 
 
 def test_published_names_are_text_and_the_tournament_is_named(
@@ -272,9 +281,9 @@ def test_published_names_are_text_and_the_tournament_is_named(
 
     html = (site / "index.html").read_text()
     page = Page(html)
-    assert {tag for tag, _ in page.tags} <= PAGE_TAGS
+    assert {tag for tag, _ in page.tags} <= SITE_TAGS and outside_links(page.tags) == []
     for tag, attrs in page.tags:
-        assert not FORBIDDEN_ATTRIBUTES & set(attrs), tag
+        assert not SITE_FORBIDDEN_ATTRIBUTES & set(attrs), tag
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)
     assert page.names == ranked and page.titles == ranked
     assert "evil &lt;b&gt;cup&lt;/b&gt;" in html and PD in html and "rounds 10" in html

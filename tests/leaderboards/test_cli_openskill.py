@@ -134,7 +134,11 @@ def test_the_published_page_and_markdown_show_them(
     markdown = (out / "leaderboard.md").read_text(encoding="utf-8")
     header = next(line for line in markdown.splitlines() if line.startswith("| # |"))
     assert "| mu | sigma | ordinal | ordinal 95% CI |" in header
-    rows = [line for line in markdown.splitlines() if line.startswith("| ") and "---" not in line]
+    lines = markdown.splitlines()
+    start = lines.index(header)
+    rows = list(itertools.takewhile(lambda line: line.startswith("|"), lines[start:]))
+    rows = [line for line in rows if "---" not in line]  # the leaderboard table, not the others
+    assert len(rows) == len(AGENTS) + 1
     assert {line.count("|") for line in rows} == {header.count("|")}
     assert "OpenSkill Plackett-Luce over 60 matches in match order" in markdown
     assert "Plackett-Luce model as the openskill package implements it" in markdown

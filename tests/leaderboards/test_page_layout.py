@@ -60,6 +60,9 @@ def page(ten_agent_db: Path) -> str:
 def measure(tmp_path: Path, page: str, width: int) -> dict:
     """Lay ``page`` out in a ``width``-pixel window and measure it (a script the copy runs)."""
     copy = tmp_path / f"page-{width}.html"
+    # The page's Content-Security-Policy admits only its own script: the copy drops it, since
+    # this measures the layout, which the policy does not touch.
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
     copy.write_text(page.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
     assert CHROMIUM is not None
     dom = subprocess.run(

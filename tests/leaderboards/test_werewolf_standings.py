@@ -32,7 +32,13 @@ from arena.registry import make_agent
 from arena.store import Store
 from tests.conftest import run_cli
 from tests.leaderboards.conftest import record
-from tests.leaderboards.pages import FORBIDDEN_ATTRIBUTES, PAGE_TAGS, Page, strict_json
+from tests.leaderboards.pages import (
+    SITE_FORBIDDEN_ATTRIBUTES,
+    SITE_TAGS,
+    Page,
+    outside_links,
+    strict_json,
+)
 
 GAME = "social/werewolf-v0"
 AGENTS = [f"random-{letter}" for letter in "abcdefgh"]
@@ -274,8 +280,8 @@ def test_markdown_and_page_show_the_per_role_table(
     html = (out / "index.html").read_text(encoding="utf-8")
     page = Page(html)
     assert page.names == [row["agent"] for row in rows.values()]  # the first table's cells
-    assert {tag for tag, _ in page.tags} <= PAGE_TAGS | {"h2"}
-    assert not any(FORBIDDEN_ATTRIBUTES & set(attributes) for _, attributes in page.tags)
+    assert {tag for tag, _ in page.tags} <= SITE_TAGS and outside_links(page.tags) == []
+    assert not any(SITE_FORBIDDEN_ATTRIBUTES & set(attributes) for _, attributes in page.tags)
     assert "Win rate by role" in html and html.count('<th class="role"') == len(ROLES)
     assert html.count('<td class="role-start">') == len(ROLES) * len(AGENTS)
 
