@@ -16,7 +16,7 @@ DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_DIR ?= demo
 
-.PHONY: demo test test-nojit lint bench bench-llm bench-local bench-solver bench-bargaining bench-auction bench-werewolf clean
+.PHONY: demo test test-nojit lint bench bench-llm bench-local bench-solver bench-bargaining bench-auction bench-werewolf bench-ratings bench-publish clean
 
 $(DEMO_STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ demo: $(DEMO_STAMP)
 	$(BIN)/arena leaderboard show --db $(DEMO_DIR)/arena.db --tournament quickstart
 	$(BIN)/arena run examples/local-model.toml --db $(DEMO_DIR)/arena.db
 	$(BIN)/arena leaderboard show --db $(DEMO_DIR)/arena.db --tournament local-model
-	$(BIN)/arena leaderboard publish --db $(DEMO_DIR)/arena.db --tournament local-model --out $(DEMO_DIR)/site
+	$(BIN)/arena leaderboard publish --db $(DEMO_DIR)/arena.db --out $(DEMO_DIR)/site
 	@echo "Open $(DEMO_DIR)/site/index.html in a browser."
 
 test: $(STAMP)
@@ -59,7 +59,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,llm,bench]"
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP) bench-llm bench-local bench-solver bench-bargaining bench-auction bench-werewolf
+bench: $(BENCH_STAMP) bench-llm bench-local bench-solver bench-bargaining bench-auction bench-werewolf bench-ratings bench-publish
 	$(BIN)/python benchmarks/bench_axelrod_round_robin.py
 
 # Deal or No Deal beside OpenSpiel's C++ game on the same instances (open_spiel: bench extra).
@@ -73,6 +73,14 @@ bench-auction: $(BENCH_STAMP)
 # Werewolf beside OpenSpiel's social_deduction; LLM calls by phase on the loopback server.
 bench-werewolf: $(BENCH_STAMP)
 	cd benchmarks && ../$(BIN)/python bench_werewolf.py
+
+# Bradley-Terry with 100 bootstrap rounds on 1,000,000 results beside FastChat's compute_mle_elo.
+bench-ratings: $(BENCH_STAMP)
+	cd benchmarks && ../$(BIN)/python bench_bradley_terry.py
+
+# Publishing the site of a 100,000-match database (no peers: a time, not a ratio).
+bench-publish: $(STAMP)
+	cd benchmarks && ../$(BIN)/python bench_publish.py
 
 # The solver beside quantecon, nashpy, pygambit and scipy's HiGHS (and axelrod, when the
 # `bench` extra is installed, for the memory-one round robin).
