@@ -336,7 +336,10 @@ class Site:
         if meta is not None and len(meta.agents) >= 2:
             payoffs = meta.payoff
             finite = payoffs[~_nan(payoffs)]
-            fmt = "{:.2f}" if finite.size == 0 or abs(finite).max() < 100 else "{:.3g}"
+            largest = float(abs(finite).max()) if finite.size else 0.0
+            # Four characters fit a cell: 2 decimals below 100, whole numbers below 10,000
+            # (1000, not 1e+03), 3 significant digits beyond.
+            fmt = "{:.2f}" if largest < 100 else "{:.0f}" if largest < 9999.5 else "{:.3g}"
             found += [
                 Figure(
                     "payoff-matrix",
