@@ -773,14 +773,16 @@ def report(
     as_json: JsonOption = False,
     seed: SeedOption = 0,
 ) -> None:
-    """The game family's own measures: for bargaining, deal rate, price with a 95% bootstrap
-    interval, each seat's share and payoff, distance to the solver's split, turns to agreement;
-    for a feedback schedule the same per round, with the deals broken since the round before.
-    For auctions, revenue per item beside the theory's, efficiency, and each bidder's profit,
-    ex-post regret and distance from the equilibrium bid, with 95% intervals. For Werewolf
-    (social games), win rates by team and role, the village's vote accuracy, the seer's and
-    the doctor's results, the wolves' survival of day votes, days played, and each agent's
-    record, with 95% intervals."""
+    """The game family's own measures: for repeated matrix games, the solver's scores per agent
+    (regret of its empirical play, cooperation, payoff a round, and for memory-one pairings the
+    exact expectation and the luck) and the matches' NashConv; for bargaining, deal rate, price
+    with a 95% bootstrap interval, each seat's share and payoff, distance to the solver's
+    split, turns to agreement; for a feedback schedule the same per round, with the deals
+    broken since the round before. For auctions, revenue per item beside the theory's,
+    efficiency, and each bidder's profit, ex-post regret and distance from the equilibrium bid,
+    with 95% intervals. For Werewolf (social games), win rates by team and role, the village's
+    vote accuracy, the seer's and the doctor's results, the wolves' survival of day votes, days
+    played, and each agent's record, with 95% intervals."""
     from arena.leaderboards.bargaining_report import by_round, summary
     from arena.leaderboards.board import select_tournaments
     from arena.registry import game_family, make_game
@@ -790,17 +792,18 @@ def report(
         selection = select_tournaments(store, [tournament] if tournament else ())
         (row,) = selection.tournaments
         family = game_family(row.game_id)
-        if family not in ("bargaining", "auction", "social"):
+        if family not in ("matrix", "bargaining", "auction", "social"):
             raise ArenaError(
-                "arena report measures bargaining, auction and social deduction tournaments; "
-                f"{row.name!r} plays {row.game_id} (see arena leaderboard show)"
+                "arena report measures matrix, bargaining, auction and social deduction "
+                f"tournaments; {row.name!r} plays {row.game_id} (see arena leaderboard show)"
             )
         rows = store.outcomes(row.name)
         feedback = store.feedback(row.name)
-    if family in ("auction", "social"):  # a family report of its own, then its tables
-        from arena.leaderboards import auction_report, werewolf_report
+    if family in ("matrix", "auction", "social"):  # a family report of its own, then its tables
+        from arena.leaderboards import auction_report, matrix_report, werewolf_report
 
         summarise, show = {
+            "matrix": (lambda rows, seed: matrix_report.summary(rows), _print_matrix),
             "auction": (auction_report.summary, _print_auction),
             "social": (werewolf_report.summary, _print_werewolf),
         }[family]
@@ -872,6 +875,16 @@ def _rate(measure: dict[str, Any]) -> str:
     if measure["mean"] is None:
         return "-"
     return f"{_with_interval(measure)}, {measure['count']}/{measure['n']}"
+
+
+def _print_matrix(data: dict[str, Any]) -> None:
+    """The solver's scores of a matrix tournament: the game's, then each agent's."""
+    from arena.leaderboards.matrix_report import tables
+
+    for k, table in enumerate(tables(data)):
+        title = f"Report: {data['tournament']} · {data['game']}" if k == 0 else table["title"]
+        _table(title, table["head"], table["rows"], wrap=0)
+    typer.echo(f"{data['intervals']}.")
 
 
 def _print_werewolf(data: dict[str, Any]) -> None:

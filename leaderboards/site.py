@@ -410,7 +410,7 @@ class Site:
         from arena.registry import game_family
 
         family = game_family(entry.row.game_id)
-        measured = family in ("bargaining", "auction", "social")  # the families with a report
+        measured = family in ("matrix", "bargaining", "auction", "social")  # with a report
         rows = [
             {
                 "match_index": m.index,
@@ -439,6 +439,13 @@ class Site:
                             "games that ended in a deal (right axis).",
                         )
                     )
+            elif family == "matrix":
+                from arena.leaderboards import matrix_report
+
+                tables = matrix_report.tables(matrix_report.summary(rows))
+                for row in tables[1]["rows"]:
+                    row[0] = printable(row[0])
+                found["tables"] = tables
             elif family == "auction":
                 from arena.leaderboards import auction_report
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from arena.store import Store
 from tests.conftest import run_cli
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -45,10 +46,36 @@ def test_the_table_and_a_plain_tournament(db: Path) -> None:
     assert 0 < data["deal_rate"] <= 1 and data["mean_distance_to_solution"] > 0
 
 
-def test_matrix_tournaments_and_unknown_names_are_one_line_errors(db: Path) -> None:
-    matrix = run_cli("report", "--db", db, "-t", "quickstart")
-    assert matrix.returncode == 2
-    assert "measures bargaining, auction and social deduction tournaments" in matrix.stderr
+def test_a_matrix_report_reads_the_solvers_scores_and_unknown_names_are_one_line(
+    db: Path,
+) -> None:
+    result = run_cli("report", "--db", db, "-t", "quickstart", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    with Store(db, readonly=True) as store:
+        rows = store.outcomes("quickstart")
+    assert data["scored"] == data["matches"] == len(rows) > 0
+    agents = {a["agent"]: a for a in data["agents"]}
+    # Recomputed here from the stored records, seat by seat, independently of the report.
+    regrets: dict[str, list[float]] = {}
+    for row in rows:
+        for seat, agent in enumerate(row["agents"]):
+            regrets.setdefault(agent, []).append(row["metrics"]["solver"]["regret"][seat])
+    for agent, values in regrets.items():
+        # Sums in a different order: equal to rounding, far inside 1e-9 of numbers below 10.
+        assert agents[agent]["regret"]["mean"] == pytest.approx(sum(values) / len(values), abs=1e-9)
+        assert agents[agent]["seats"] == len(values)
+    # Defection is dominant in the Prisoner's Dilemma: always-defect has no regret at all.
+    assert agents["always-defect"]["regret"]["mean"] == pytest.approx(0.0, abs=1e-12)
+    assert agents["always-cooperate"]["cooperation"]["mean"] == pytest.approx(1.0, abs=1e-12)
+    assert data["best_symmetric"] == pytest.approx(3.0, abs=1e-12)
+    memory = agents["always-cooperate"]["memory_one"]
+    assert memory["expected_per_round"]["n"] > 0
+    assert memory["luck_per_round"]["mean"] == pytest.approx(
+        memory["scored_per_round"]["mean"] - memory["expected_per_round"]["mean"], abs=1e-9
+    )
+    table = run_cli("report", "--db", db, "-t", "quickstart")
+    assert "NashConv of the empirical play" in table.stdout and "always-defect" in table.stdout
     unknown = run_cli("report", "--db", db, "-t", "nope")
     assert unknown.returncode == 2 and "no tournament 'nope'" in unknown.stderr
     assert len(unknown.stderr.strip().splitlines()) == 1

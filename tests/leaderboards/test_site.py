@@ -391,6 +391,7 @@ def test_the_tournament_pages_show_the_family_and_meta_views(built: Built) -> No
     assert "Win rate by team and role" in werewolf and "seer win rate (95% CI)" in werewolf
     matrix = (tournament_folder(built.site, "matrix") / "index.html").read_text()
     assert "Three ways to rank" in matrix and "Nash support" in matrix
+    assert "The solver&#39;s scores" in matrix and "NashConv of the empirical play" in matrix
     for question in ("who wins head to head", "who scores most on average", "holds up"):
         assert question in matrix
     llm = (tournament_folder(built.site, "llm") / "index.html").read_text()
