@@ -113,8 +113,23 @@ def _agent_rows(db: Path) -> list[dict[str, Any]]:
     from arena.config import registered_agents
     from arena.registry import AGENTS
 
-    entries = []
+    entries: list[dict[str, Any]] = []
     for entry in AGENTS:
+        if entry.extra.get("broken"):  # a plug-in that cannot be imported: listed, not loaded
+            entries.append(
+                {
+                    "name": entry.name,
+                    "kind": "broken",
+                    "families": [],
+                    "stochastic": False,
+                    "memory_depth": None,
+                    "uses_llm": False,
+                    "axelrod_name": None,
+                    "source": str(entry.extra["plugin"]),
+                    "summary": entry.summary,
+                }
+            )
+            continue
         info = entry.load().info
         depth = info.memory_depth
         entries.append(

@@ -2,15 +2,19 @@
 
 Entries hold ``"module:attr"`` strings, so importing the registry (and so ``arena --help``)
 imports no game, agent or numerical library. Third-party packages add entries through the
-entry-point groups ``arena.games``, ``arena.agents`` and ``arena.judges``.
+entry-point groups ``arena.games``, ``arena.agents`` and ``arena.judges``; a plug-in's entry
+is completed from the object it names the first time it is looked up or listed (see
+``plugin_metadata``), and one that cannot be imported is listed as such and fails, on one
+line naming its distribution, only where it is used.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
+import inspect
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -29,10 +33,56 @@ class Entry:
     def load(self) -> Any:
         """Import and return the implementation."""
         module_name, _, attribute = self.target.partition(":")
+        plugin = self.extra.get("plugin")
+        who = f"plug-in {plugin} " if plugin else ""
         try:
             return getattr(importlib.import_module(module_name), attribute)
         except (ImportError, AttributeError) as error:
-            raise ConfigError(f"{self.name}: cannot load {self.target} ({error})") from None
+            raise ConfigError(f"{self.name}: {who}cannot load {self.target} ({error})") from None
+        except Exception as error:
+            if not plugin:  # a built-in that fails on import is a bug: keep its traceback
+                raise
+            # Third-party code may fail in any way on import: the user's environment, not ours.
+            raise ConfigError(
+                f"{self.name}: {who}cannot load {self.target} ({type(error).__name__}: {error})"
+            ) from None
+
+
+# What a plug-in's object may declare as ``arena_<key>`` attributes: the data that built-ins
+# give in arena/builtins.py (``players`` and ``api`` of games, ``kind`` of agents and judges).
+DECLARED = ("players", "api", "family", "kind")
+
+
+def plugin_metadata(kind: str, target: Any) -> tuple[str, dict[str, Any]]:
+    """The summary and extras of a plug-in's loaded object (a ``kind``: game, agent, judge).
+
+    Each is what the object declares, else what can be seen: the summary is ``arena_summary``,
+    else the first paragraph of the object's own docstring; a PettingZoo class's ``api``
+    follows its base class; an agent's ``kind`` is ``llm`` when its ``info`` says it uses one,
+    else ``scripted``; a judge with a ``critique`` method is a ``critic``, one with
+    ``moderate`` a ``moderator``.
+    """
+    summary = getattr(target, "arena_summary", None)
+    if not isinstance(summary, str):
+        own = target.__doc__ if isinstance(getattr(target, "__doc__", None), str) else ""
+        summary = " ".join(inspect.cleandoc(own).split("\n\n", 1)[0].split())
+    extra = {k: getattr(target, f"arena_{k}") for k in DECLARED if hasattr(target, f"arena_{k}")}
+    if kind == "game" and "api" not in extra and isinstance(target, type):
+        from pettingzoo import AECEnv, ParallelEnv
+
+        if issubclass(target, ParallelEnv):
+            extra["api"] = "parallel"
+        elif issubclass(target, AECEnv):
+            extra["api"] = "aec"
+    if kind == "agent" and "kind" not in extra:
+        info = getattr(target, "info", None)
+        extra["kind"] = "llm" if getattr(info, "uses_llm", False) else "scripted"
+    if kind == "judge" and "kind" not in extra:
+        for method, role in (("critique", "critic"), ("moderate", "moderator")):
+            if callable(getattr(target, method, None)):
+                extra["kind"] = role
+                break
+    return summary, extra
 
 
 class Registry:
@@ -43,6 +93,7 @@ class Registry:
         self.group = group
         self._entries: dict[str, Entry] = {}
         self._plugins_loaded = False
+        self._undescribed: set[str] = set()  # plug-ins whose object has not been read yet
 
     def register(self, name: str, target: str, summary: str = "", **extra: Any) -> Entry:
         """Add ``name``; registering a name twice is an error."""
@@ -61,33 +112,53 @@ class Registry:
             return
         self._plugins_loaded = True
         for point in entry_points(group=self.group):
-            if point.name not in self._entries:
+            if point.name not in self._entries:  # built-ins, then the first plug-in, win
+                dist = getattr(point, "dist", None)
+                plugin = dist.name if dist is not None else point.value.partition(":")[0]
                 self._entries[point.name] = Entry(
-                    point.name, point.value, "plug-in", {"plugin": True}
+                    point.name, point.value, "plug-in", {"plugin": plugin}
                 )
+                self._undescribed.add(point.name)
+
+    def _described(self, entry: Entry) -> Entry:
+        """A plug-in's entry with what its object declares (imported once, here), or, when
+        it cannot be imported, with why as its summary: ``load`` raises where it is used."""
+        if entry.name not in self._undescribed:
+            return entry
+        self._undescribed.discard(entry.name)
+        try:
+            summary, declared = plugin_metadata(self.kind, entry.load())
+        except ConfigError as error:
+            summary, declared = str(error).removeprefix(f"{entry.name}: "), {"broken": True}
+        extra = {**entry.extra, **declared}
+        described = replace(entry, summary=summary or entry.summary, extra=extra)
+        self._entries[entry.name] = described
+        return described
 
     def get(self, name: str) -> Entry:
         """The entry for ``name``, or ``UnknownNameError`` with the closest names."""
         if name not in self._entries:
             self._load_plugins()
-        try:
-            return self._entries[name]
-        except KeyError:
+        entry = self._entries.get(name)
+        if entry is None:
             close = difflib.get_close_matches(name, list(self._entries), n=3, cutoff=0.5)
             hint = (
                 f"; did you mean {' or '.join(repr(c) for c in close)}?"
                 if close
                 else (f"; known {self.kind}s: {', '.join(sorted(self._entries))}")
             )
-            raise UnknownNameError(f"unknown {self.kind} {name!r}{hint}") from None
+            raise UnknownNameError(f"unknown {self.kind} {name!r}{hint}")
+        return self._described(entry)
 
     def __contains__(self, name: object) -> bool:
         self._load_plugins()
         return name in self._entries
 
     def __iter__(self) -> Iterator[Entry]:
+        """Every entry by name; listing imports the plug-ins (never the built-ins)."""
         self._load_plugins()
-        return iter(sorted(self._entries.values(), key=lambda e: e.name))
+        entries = [self._described(e) for e in list(self._entries.values())]
+        return iter(sorted(entries, key=lambda e: e.name))
 
 
 GAMES = Registry("game", "arena.games")
