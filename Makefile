@@ -77,6 +77,7 @@ bench-werewolf: $(BENCH_STAMP)
 # Bradley-Terry with 100 bootstrap rounds on 1,000,000 results beside FastChat's compute_mle_elo.
 bench-ratings: $(BENCH_STAMP)
 	cd benchmarks && ../$(BIN)/python bench_bradley_terry.py
+	cd benchmarks && ../$(BIN)/python bench_adaptive.py
 
 # Publishing the site of a 100,000-match database (no peers: a time, not a ratio).
 bench-publish: $(STAMP)

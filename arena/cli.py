@@ -367,6 +367,13 @@ def run(
         f"{report.already_stored} already stored{void}) in {report.seconds:.2f} s "
         f"({rate:.0f} matches/s, {report.workers} workers) -> {report.db}"
     )
+    if report.stopped is not None:  # a schedule played in rounds: how it ended
+        widest = (
+            ""
+            if report.widest_ci is None
+            else f", widest 95% interval {report.widest_ci:.0f} points"
+        )
+        summary += f"; {report.rounds} rounds, {report.stopped}{widest}"
     typer.echo(printable(summary))
     if any(agent.is_llm for agent in config.agents):
         _print_llm_totals(db_path, config.name)

@@ -6,13 +6,15 @@ name = "quickstart"
 seed = 7
 workers = 2            # optional, default: number of cores
 db = "arena.db"        # optional, relative to the current folder
+backend = "local"      # optional: "ray" plays the matches as Ray tasks (the ray extra)
+address = "auto"       # optional, backend = "ray": the cluster to join (default: a local one)
 [game]
 id = "matrix/prisoners-dilemma-v0"
 rounds = 200           # game parameters sit beside id
 [schedule]
-format = "round-robin"  # or "random-groups" with matches = N, "role-balanced", "feedback"
-repetitions = 10
-swap_seats = true
+format = "round-robin"  # or "random-groups" with matches = N, "role-balanced", "feedback",
+repetitions = 10        # "gauntlet" with reference = [names], "swiss" with rounds = N,
+swap_seats = true       # "adaptive" with target_ci = points and max_matches = N
 [[agents]]
 name = "tit-for-tat"
 [[agents]]
@@ -40,7 +42,7 @@ from arena.names import check_name
 from arena.validation import error_message, format_location, read_toml
 
 if TYPE_CHECKING:
-    from arena.schedule import Fixture
+    from arena.schedule import DynamicSchedule, Fixture
 
 Name = Annotated[str, AfterValidator(check_name)]
 
@@ -53,11 +55,15 @@ class TournamentSection(BaseModel):
     seed: int = Field(0, ge=0, lt=2**63)
     workers: int | None = Field(None, ge=1, le=1024)
     db: str | None = Field(None, min_length=1)
+    backend: Literal["local", "ray"] = "local"
+    address: str | None = Field(None, min_length=1)
 
 
 class ScheduleSection(BaseModel):
     model_config = _STRICT
-    format: Literal["round-robin", "feedback", "random-groups", "role-balanced"] = "round-robin"
+    format: Literal[
+        "round-robin", "feedback", "random-groups", "role-balanced", "gauntlet", "swiss", "adaptive"
+    ] = "round-robin"
     repetitions: int = Field(1, ge=1, le=1_000_000)
     swap_seats: bool = True
     self_play: bool = False
@@ -69,14 +75,40 @@ class ScheduleSection(BaseModel):
     learner: str | None = Field(None, min_length=1)
     learner_seat: str | None = Field(None, min_length=1)
     opponent: str | None = Field(None, min_length=1)
-    rounds: int = Field(5, ge=1, le=1000)
+    rounds: int = Field(5, ge=1, le=1000)  # also format = "swiss": how many rounds to pair
     experiments: int = Field(200, ge=1, le=100_000)
+    # format = "gauntlet": the reference pool (display names); every other agent is under test
+    reference: list[Name] | None = Field(None, min_length=1)
+    # format = "adaptive": stop once every 95% interval is narrower than target_ci points, or
+    # once max_matches are played; batch matches a round
+    target_ci: float | None = Field(None, gt=0.0, allow_inf_nan=False)
+    max_matches: int | None = Field(None, ge=1)
+    batch: int | None = Field(None, ge=1)
 
 
 _FEEDBACK_KEYS = ("learner", "learner_seat", "opponent", "rounds", "experiments")
 _ROUND_ROBIN_KEYS = ("repetitions", "swap_seats", "self_play")
 _RANDOM_GROUPS_KEYS = ("matches",)
 _ROLE_BALANCED_KEYS = ("games_per_role",)
+# The formats that take each schedule key (the keys of the other formats are refused with
+# "only for format = ..."); gauntlet, swiss and adaptive are checked by this table alone.
+_KEY_FORMATS: dict[str, tuple[str, ...]] = {
+    "repetitions": ("round-robin", "gauntlet"),
+    "swap_seats": ("round-robin", "gauntlet"),
+    "self_play": ("round-robin",),
+    "matches": ("random-groups",),
+    "games_per_role": ("role-balanced",),
+    "learner": ("feedback",),
+    "learner_seat": ("feedback",),
+    "opponent": ("feedback",),
+    "experiments": ("feedback",),
+    "rounds": ("feedback", "swiss"),
+    "reference": ("gauntlet",),
+    "target_ci": ("adaptive",),
+    "max_matches": ("adaptive",),
+    "batch": ("adaptive",),
+}
+_NEW_FORMATS = ("gauntlet", "swiss", "adaptive")
 
 
 class CriticSection(BaseModel):
@@ -166,6 +198,15 @@ class FeedbackSchedule:
 
 
 @dataclass(frozen=True)
+class AdaptiveSettings:
+    """``format = "adaptive"``: the stopping rules and the round size (``arena.adaptive``)."""
+
+    target_ci: float  # rating points: stop once every 95% interval is narrower
+    max_matches: int  # the most matches it plays, warm-up included
+    batch: int  # matches a round after the warm-up
+
+
+@dataclass(frozen=True)
 class TournamentConfig:
     """A validated tournament file."""
 
@@ -187,21 +228,62 @@ class TournamentConfig:
     # format = "role-balanced": the game's deal (one role per seat) and games per role
     role_deal: tuple[str, ...] | None = None
     games_per_role: int = 1
+    backend: str = "local"  # where matches run: "local" (this machine) or "ray"
+    address: str | None = None  # backend = "ray": the cluster's address (None: start one here)
+    reference: tuple[int, ...] | None = None  # format = "gauntlet": the pool, agent indices
+    swiss_rounds: int | None = None  # format = "swiss": how many rounds
+    adaptive: AdaptiveSettings | None = None  # format = "adaptive"
 
     @property
     def format(self) -> str:
-        """The schedule's format: ``round-robin``, ``random-groups``, ``role-balanced`` or
-        ``feedback``."""
+        """The schedule's format: ``round-robin``, ``random-groups``, ``role-balanced``,
+        ``feedback``, ``gauntlet``, ``swiss`` or ``adaptive``."""
         if self.feedback is not None:
             return "feedback"
         if self.role_deal is not None:
             return "role-balanced"
+        if self.reference is not None:
+            return "gauntlet"
+        if self.swiss_rounds is not None:
+            return "swiss"
+        if self.adaptive is not None:
+            return "adaptive"
         return "round-robin" if self.matches is None else "random-groups"
 
-    def fixtures(self, n_seats: int) -> list[Fixture]:
-        """The full schedule of a game of ``n_seats`` seats: a pure function of the file."""
-        from arena.schedule import random_groups, role_balanced, round_robin
+    def dynamic_schedule(self) -> DynamicSchedule | None:
+        """The planner of a schedule played in rounds (swiss, adaptive), else ``None``."""
+        if self.swiss_rounds is not None:
+            from arena.swiss import SwissSchedule
 
+            return SwissSchedule(len(self.agents), self.swiss_rounds, self.seed)
+        if self.adaptive is not None:
+            from arena.adaptive import AdaptiveSchedule
+
+            a = self.adaptive
+            return AdaptiveSchedule(
+                len(self.agents), a.target_ci, a.max_matches, a.batch, seed=self.seed
+            )
+        return None
+
+    def fixtures(self, n_seats: int) -> list[Fixture]:
+        """The full schedule of a game of ``n_seats`` seats: a pure function of the file.
+
+        Schedules played in rounds have none before they are played: ``dynamic_schedule``.
+        """
+        from arena.schedule import gauntlet, random_groups, role_balanced, round_robin
+
+        if self.dynamic_schedule() is not None:
+            raise ValueError(
+                f"a {self.format} schedule is planned round by round: use dynamic_schedule()"
+            )
+        if self.reference is not None:
+            return gauntlet(
+                len(self.agents),
+                self.reference,
+                repetitions=self.repetitions,
+                swap_seats=self.swap_seats,
+                seed=self.seed,
+            )
         if self.feedback is not None:
             from arena.feedback import feedback_fixtures
 
@@ -235,6 +317,22 @@ class TournamentConfig:
             schedule = {"format": "random-groups", "matches": self.matches}
         elif self.role_deal is not None:
             schedule = {"format": "role-balanced", "games_per_role": self.games_per_role}
+        elif self.reference is not None:
+            schedule = {
+                "format": "gauntlet",
+                "reference": [self.agents[a].display_name for a in self.reference],
+                "repetitions": self.repetitions,
+                "swap_seats": self.swap_seats,
+            }
+        elif self.swiss_rounds is not None:
+            schedule = {"format": "swiss", "rounds": self.swiss_rounds}
+        elif self.adaptive is not None:
+            schedule = {
+                "format": "adaptive",
+                "target_ci": self.adaptive.target_ci,
+                "max_matches": self.adaptive.max_matches,
+                "batch": self.adaptive.batch,
+            }
         key = {
             "name": self.name,
             "seed": self.seed,
@@ -336,6 +434,9 @@ def parse_config(
         key = f" {format_location(rest)}" if rest else ""
         raise ConfigError(f"{source}: {head}{key}: {error_message(detail)}") from None
 
+    if parsed.tournament.address is not None and parsed.tournament.backend != "ray":
+        raise ConfigError(f"{source}: [tournament] address: only for backend = 'ray'")
+
     from arena.registry import GAMES, agent_class, game_family, make_game
 
     game_params = dict(parsed.game.model_extra or {})
@@ -394,10 +495,33 @@ def parse_config(
         feedback = _feedback_schedule(parsed, specs, list(env.possible_agents), source)
     else:
         for key in _FEEDBACK_KEYS:
+            if key == "rounds" and schedule.format == "swiss":
+                continue
             if key in schedule.model_fields_set:
-                raise ConfigError(f"{source}: [schedule] {key}: only for format = 'feedback'")
+                raise ConfigError(
+                    f"{source}: [schedule] {key}: only for format = "
+                    + " or ".join(f"'{f}'" for f in _KEY_FORMATS[key])
+                )
         if parsed.critic is not None:
             raise ConfigError(f"{source}: [critic]: only a feedback schedule has a critic")
+    for key in sorted(schedule.model_fields_set - {"format"}):
+        formats = _KEY_FORMATS[key]
+        if schedule.format not in formats and (
+            schedule.format in _NEW_FORMATS or set(formats) <= set(_NEW_FORMATS)
+        ):
+            raise ConfigError(
+                f"{source}: [schedule] {key}: only for format = "
+                + " or ".join(f"'{f}'" for f in formats)
+            )
+    reference = swiss_rounds = adaptive = None
+    if schedule.format in _NEW_FORMATS:
+        _check_two_seats(schedule.format, specs, n_seats, parsed.game.id, source)
+    if schedule.format == "gauntlet":
+        reference = _gauntlet_reference(schedule, specs, source)
+    elif schedule.format == "swiss":
+        swiss_rounds = _swiss_rounds(schedule, len(specs), source)
+    elif schedule.format == "adaptive":
+        adaptive = _adaptive_settings(schedule, len(specs), source)
     if schedule.format == "random-groups":
         _check_random_groups(schedule, len(specs), n_seats, parsed.game.id, source)
     elif role_deal is None and feedback is None and len(specs) < n_seats and not schedule.self_play:
@@ -410,7 +534,7 @@ def parse_config(
     seatings = seatings_count(
         len(specs), n_seats, swap_seats=schedule.swap_seats, self_play=schedule.self_play
     )
-    counted = schedule.format not in ("random-groups", "role-balanced")
+    counted = schedule.format not in ("random-groups", "role-balanced", *_NEW_FORMATS)
     if counted and seatings * schedule.repetitions > MAX_MATCHES:
         raise ConfigError(
             f"{source}: [schedule] repetitions: {schedule.repetitions:,} repetitions of "
@@ -431,6 +555,8 @@ def parse_config(
         seed=parsed.tournament.seed,
         workers=parsed.tournament.workers,
         db=parsed.tournament.db,
+        backend=parsed.tournament.backend,
+        address=parsed.tournament.address,
         game_id=parsed.game.id,
         game_params=game_params,
         repetitions=schedule.repetitions,
@@ -444,7 +570,101 @@ def parse_config(
         matches=schedule.matches if schedule.format == "random-groups" else None,
         role_deal=role_deal,
         games_per_role=schedule.games_per_role,
+        reference=reference,
+        swiss_rounds=swiss_rounds,
+        adaptive=adaptive,
     )
+
+
+def _check_two_seats(
+    format: str, specs: list[AgentSpec], n_seats: int, game_id: str, source: str
+) -> None:
+    """Gauntlets, Swiss and adaptive schedules pair agents: two-seat games, two agents at least.
+
+    (In a game of more seats a pairing would leave the other seats to someone: a design of
+    its own, so those games are refused rather than guessed at; random-groups schedules them.)
+    """
+    if n_seats != 2:
+        raise ConfigError(
+            f"{source}: [schedule] format: {format!r} pairs agents, so it is for two-seat games; "
+            f"{game_id} seats {n_seats} (use 'round-robin' or 'random-groups')"
+        )
+    if len(specs) < 2:
+        raise ConfigError(
+            f"{source}: agents: a {format} schedule pairs agents, so it needs at least 2; "
+            f"{len(specs)} listed"
+        )
+
+
+def _gauntlet_reference(
+    schedule: ScheduleSection, specs: list[AgentSpec], source: str
+) -> tuple[int, ...]:
+    """The reference pool of a gauntlet, by display name, with the agents under test left."""
+    where = f"{source}: [schedule] reference"
+    if schedule.reference is None:
+        raise ConfigError(
+            f"{where}: required for format = 'gauntlet' (the names of the reference agents)"
+        )
+    names = [spec.display_name for spec in specs]
+    pool: list[int] = []
+    for name in schedule.reference:
+        if name not in names:
+            raise ConfigError(f"{where}: {name!r} is not one of the agents ({', '.join(names)})")
+        if names.index(name) in pool:
+            raise ConfigError(f"{where}: {name!r} is listed twice")
+        pool.append(names.index(name))
+    if len(pool) == len(names):
+        raise ConfigError(
+            f"{where}: every agent is in the reference pool; a gauntlet needs agents under "
+            "test (agents not listed in reference)"
+        )
+    from arena.schedule import MAX_MATCHES
+
+    total = (len(names) - len(pool)) * len(pool) * schedule.repetitions
+    total *= 2 if schedule.swap_seats else 1
+    if total > MAX_MATCHES:
+        raise ConfigError(
+            f"{source}: [schedule] repetitions: {total:,} matches; a tournament holds at most "
+            f"{MAX_MATCHES:,} (split it into several tournaments)"
+        )
+    return tuple(pool)
+
+
+def _swiss_rounds(schedule: ScheduleSection, n_agents: int, source: str) -> int:
+    """A Swiss schedule's rounds: required, and not more matches than a tournament holds."""
+    where = f"{source}: [schedule] rounds"
+    if "rounds" not in schedule.model_fields_set:
+        raise ConfigError(f"{where}: required for format = 'swiss' (how many rounds to pair)")
+    from arena.schedule import MAX_MATCHES
+
+    total = schedule.rounds * (n_agents // 2)
+    if total > MAX_MATCHES:
+        raise ConfigError(f"{where}: {total:,} matches; a tournament holds at most {MAX_MATCHES:,}")
+    return schedule.rounds
+
+
+def _adaptive_settings(schedule: ScheduleSection, n_agents: int, source: str) -> AdaptiveSettings:
+    """An adaptive schedule's target and budget (both required) and its batch (defaulted)."""
+    where = f"{source}: [schedule]"
+    if schedule.target_ci is None:
+        raise ConfigError(
+            f"{where} target_ci: required for format = 'adaptive' (the widest 95% rating "
+            "interval to stop at, in rating points)"
+        )
+    if schedule.max_matches is None:
+        raise ConfigError(
+            f"{where} max_matches: required for format = 'adaptive' (the most matches to play)"
+        )
+    from arena.adaptive import default_batch
+    from arena.schedule import MAX_MATCHES
+
+    if schedule.max_matches > MAX_MATCHES:
+        raise ConfigError(
+            f"{where} max_matches: {schedule.max_matches:,} matches; a tournament holds at most "
+            f"{MAX_MATCHES:,} (split it into several tournaments)"
+        )
+    batch = default_batch(n_agents) if schedule.batch is None else schedule.batch
+    return AdaptiveSettings(float(schedule.target_ci), schedule.max_matches, batch)
 
 
 def _role_deal(

@@ -1,10 +1,16 @@
 """Who plays whom, in which seat, in which order: the tournament's list of matches.
 
-Three formats: ``round_robin`` (every group of agents, in every seat order), ``random_groups``
-(a given number of matches of seeded random groups, for fields too large to meet every group)
-and ``role_balanced`` (hidden-role games: every agent plays every role a set number of times).
-Each schedule is a pure function of its arguments, so a resumed tournament plays exactly the
-matches an uninterrupted one would, and match ``i``'s seed depends only on (seed, ``i``).
+Static formats, fixed before the first match: ``round_robin`` (every group of agents, in every
+seat order), ``random_groups`` (a given number of matches of seeded random groups, for fields
+too large to meet every group), ``role_balanced`` (hidden-role games: every agent plays every
+role a set number of times) and ``gauntlet`` (the agents under test each play a fixed
+reference pool). Each is a pure function of its arguments, so a resumed tournament plays
+exactly the matches an uninterrupted one would, and match ``i``'s seed depends only on
+(seed, ``i``).
+
+Dynamic formats (``arena.swiss``, ``arena.adaptive``) play in rounds: a ``DynamicSchedule``
+plans round ``r`` from the file, the seed and the stored results of the rounds before it
+(``Played``), and ``arena.tournament`` plays each round before it plans the next.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -209,3 +215,102 @@ def _even_out(
                 if ra != rb and cost(a, rb) + cost(b, ra) < cost(a, ra) + cost(b, rb) - 1e-12:
                     given[a], given[b] = rb, ra
                     better = True
+
+
+def gauntlet(
+    n_agents: int,
+    reference: Sequence[int],
+    *,
+    repetitions: int = 1,
+    swap_seats: bool = True,
+    seed: int = 0,
+) -> list[Fixture]:
+    """Every agent not in ``reference`` (the agents under test) plays every reference agent
+    ``repetitions`` times; with ``swap_seats`` in both seat orders (test agent first, then
+    reference agent first). Reference agents do not play each other, nor test agents each
+    other: a gauntlet measures the agents under test against a fixed yardstick, so adding an
+    agent under test adds its own matches and changes no other.
+
+    Two-seat games only. Repetition ``r`` of every pairing comes before repetition ``r + 1``,
+    as in ``round_robin``, so a partial run is balanced; match ``i``'s seed is
+    ``match_seed(seed, i)``.
+
+    >>> [f.seats for f in gauntlet(3, [0], swap_seats=True)]
+    [(1, 0), (0, 1), (2, 0), (0, 2)]
+    """
+    pool = list(dict.fromkeys(reference))
+    if len(pool) != len(reference):
+        raise ValueError(f"reference agents must be distinct, got {list(reference)}")
+    if not pool or any(not 0 <= a < n_agents for a in pool):
+        raise ValueError(f"reference agents must be among 0..{n_agents - 1}, got {pool}")
+    if repetitions < 1:
+        raise ValueError(f"repetitions must be at least 1, got {repetitions}")
+    tested = [a for a in range(n_agents) if a not in pool]
+    if not tested:
+        raise ValueError("a gauntlet needs at least one agent that is not in the reference pool")
+    seatings: list[tuple[int, ...]] = []
+    for agent in tested:
+        for ref in pool:
+            seatings.append((agent, ref))
+            if swap_seats:
+                seatings.append((ref, agent))
+    order = [s for _ in range(repetitions) for s in seatings]
+    return [Fixture(i, seats, match_seed(seed, i)) for i, seats in enumerate(order)]
+
+
+@dataclass(frozen=True)
+class Played:
+    """A stored match as a dynamic schedule reads it: its index, the agents (by index) in
+    seat order and their total payoffs."""
+
+    index: int
+    seats: tuple[int, ...]
+    payoffs: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    """One round of a dynamic schedule: its fixtures, or none and why the schedule ends.
+
+    ``widest`` is the widest 95% rating interval the plan was made with (adaptive schedules),
+    in rating points; ``None`` where the schedule fits no ratings.
+    """
+
+    fixtures: tuple[Fixture, ...]
+    stopped: str | None = None
+    widest: float | None = None
+
+
+class DynamicSchedule(Protocol):
+    """A schedule planned round by round from what was played (``arena.swiss``,
+    ``arena.adaptive``).
+
+    ``plan(number, start, played)`` returns round ``number``, whose matches take the indices
+    from ``start`` on, as a pure function of the schedule's settings, its seed and ``played``
+    (the stored results of the earlier rounds, in match order): the same arguments give the
+    same round, which is what lets a killed run resume to what an uninterrupted run stores.
+    ``round_size(number, start)`` is how many matches that round has if it is played at all
+    (computed without the results), so that a round stored in full need not be planned again.
+    ``max_matches`` bounds the whole schedule.
+    """
+
+    @property
+    def max_matches(self) -> int: ...
+
+    def round_size(self, number: int, start: int) -> int: ...
+
+    def plan(self, number: int, start: int, played: Sequence[Played]) -> RoundPlan: ...
+
+
+def balanced_seats(
+    a: int, b: int, first: list[int], second: list[int], coin: bool
+) -> tuple[int, int]:
+    """The seat order of ``a`` and ``b`` that evens out how often each sat first: the one with
+    the smaller (first - second) count sits first; on a tie ``coin`` (a seeded draw) decides.
+    ``first`` and ``second`` (per agent) are updated."""
+    lead_a, lead_b = first[a] - second[a], first[b] - second[b]
+    if lead_a > lead_b or (lead_a == lead_b and coin):
+        a, b = b, a
+    first[a] += 1
+    second[b] += 1
+    return a, b

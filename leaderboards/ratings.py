@@ -222,26 +222,29 @@ def _categories(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, counts
 
 
-def bootstrap_intervals(
+def bootstrap_samples(
     n: int,
     first: np.ndarray,
     second: np.ndarray,
     score: np.ndarray,
     *,
     rounds: int = 1000,
-    seed: int = 0,
-    level: float = 0.95,
+    seed: int | Sequence[int] = 0,
     prior_sd: float = 400.0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile intervals of the Bradley-Terry ratings, resampling outcomes with replacement.
+) -> np.ndarray:
+    """The ``(rounds, n)`` Bradley-Terry ratings of ``rounds`` bootstrap resamples of outcomes.
 
     Outcomes are grouped into distinct (first, second, score) categories and each bootstrap
     round draws their counts from one multinomial, so a round costs one fit, not one pass over
-    every match. Seeded from ``seed`` alone; the global RNG is never touched.
+    every match. Seeded from ``seed`` alone (an integer, or integers such as (seed, round)
+    that NumPy's ``SeedSequence`` mixes); the global RNG is never touched. Besides the
+    intervals, the samples give the ratings' covariance (what the adaptive schedule reads).
     """
-    if rounds < 1 or len(score) == 0:
+    if rounds < 1:
+        raise ValueError(f"rounds must be at least 1, got {rounds}")
+    if len(score) == 0:
         point = bradley_terry(win_matrix(n, first, second, score), prior_sd=prior_sd)
-        return point.copy(), point.copy()
+        return np.tile(point, (rounds, 1))
     categories, counts = _categories(first, second, np.round(score * 2).astype(np.int64))
     rng = np.random.default_rng(seed)
     draws = rng.multinomial(len(score), counts / counts.sum(), size=rounds)
@@ -249,6 +252,32 @@ def bootstrap_intervals(
     for r in range(rounds):
         wins = win_matrix(n, categories[:, 0], categories[:, 1], categories[:, 2] / 2.0, draws[r])
         samples[r] = bradley_terry(wins, prior_sd=prior_sd)
+    return samples
+
+
+def bootstrap_intervals(
+    n: int,
+    first: np.ndarray,
+    second: np.ndarray,
+    score: np.ndarray,
+    *,
+    rounds: int = 1000,
+    seed: int | Sequence[int] = 0,
+    level: float = 0.95,
+    prior_sd: float = 400.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile intervals of the Bradley-Terry ratings over ``bootstrap_samples``."""
+    if rounds < 1 or len(score) == 0:
+        point = bradley_terry(win_matrix(n, first, second, score), prior_sd=prior_sd)
+        return point.copy(), point.copy()
+    samples = bootstrap_samples(
+        n, first, second, score, rounds=rounds, seed=seed, prior_sd=prior_sd
+    )
+    return percentile_intervals(samples, level)
+
+
+def percentile_intervals(samples: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """The central ``level`` percentile interval of each column of ``samples``."""
     tail = (1.0 - level) / 2.0 * 100.0
     low, high = np.percentile(samples, [tail, 100.0 - tail], axis=0)
     return low, high

@@ -1,5 +1,28 @@
-"""Where matches run: in this process or a process pool (``local``); Ray comes as an extra.
+"""Where matches run: on this machine (``local``) or as tasks of a Ray cluster (``ray``).
 
-Every backend takes a ``MatchPlan`` and fixtures and yields finished ``MatchRecord``s in
-batches; the caller (the tournament runner) alone writes the store.
+Every backend is used as ``with backend: backend.run(fixtures, db=..., tournament_id=...,
+stored=...)``: it plays the fixtures of one ``MatchPlan`` and stores them in the tournament's
+SQLite file. Local workers store their own batches (one shared lock); on Ray the driver alone
+writes, so remote machines need no access to the file.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from arena.backends.plan import MatchPlan
+
+BACKENDS = ("local", "ray")
+
+
+def open_backend(
+    name: str, plan: MatchPlan, workers: int | None = None, address: str | None = None
+) -> Any:
+    """The backend ``name`` for ``plan``: ``LocalBackend`` or ``RayBackend`` (not yet started)."""
+    if name == "ray":
+        from arena.backends.ray import RayBackend
+
+        return RayBackend(plan, workers, address=address)
+    from arena.backends.local import LocalBackend
+
+    return LocalBackend(plan, workers)

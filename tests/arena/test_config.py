@@ -100,7 +100,7 @@ BAD_FILES = [
     ),
     (
         'format = "round-robin"',
-        'format = "swiss"',
+        'format = "knockout"',
         "[schedule] format: Input should be 'round-robin'",
     ),
     ("seed = 7", "seed = -7", "[tournament] seed: Input should be greater than or equal to 0"),
