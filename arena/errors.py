@@ -45,10 +45,17 @@ class EndpointError(ArenaError):
         self.permanent = permanent
         self.answered = answered
 
+    def __reduce__(self) -> tuple[object, ...]:  # picklable (a Ray task raises it remotely)
+        return (_endpoint_error, (str(self), self.permanent, self.answered))
+
     @property
     def stops_tournament(self) -> bool:
         """Whether every call to this endpoint is bound to fail: nothing answered, nothing will."""
         return self.permanent and not self.answered
+
+
+def _endpoint_error(message: str, permanent: bool, answered: bool) -> EndpointError:
+    return EndpointError(message, permanent=permanent, answered=answered)
 
 
 class MoveError(ArenaError, ValueError):

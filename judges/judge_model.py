@@ -58,7 +58,7 @@ class JudgeModel:
                 "draw": draw,
             }
             key = cache_key(self.spec.provider, self.spec.model, request)
-            cached = self.cache.get(key)
+            cached = await self.cache.lookup(key)
             if cached is not None:
                 self.calls.append(cached)
                 return cached.text

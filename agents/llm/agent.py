@@ -203,7 +203,7 @@ class LLMAgent(Agent):
             if schema is not None:  # a constrained call is another call
                 request["schema"] = schema
             key = cache_key(self.spec.provider, self.spec.model, request)
-            cached = cache.get(key)
+            cached = await cache.lookup(key)
             if cached is not None:
                 note_answered(self.spec)  # it did answer this call, when it was first made
                 return cached

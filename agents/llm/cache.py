@@ -49,6 +49,11 @@ class ResponseCache:
         stored.pop("faults", None)
         return Completion(**{**stored, "from_cache": True})
 
+    async def lookup(self, key: str) -> Completion | None:
+        """``get`` as the agents call it: a remote cache (Ray) answers without blocking the
+        event loop its matches share."""
+        return self.get(key)
+
     def put(self, key: str, provider: str, model: str, completion: Completion) -> None:
         """Keep a reply (not the failed attempts before it: a replay makes none)."""
         fields = {k: v for k, v in completion.__dict__.items() if k not in ("faults", "from_cache")}

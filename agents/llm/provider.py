@@ -13,7 +13,7 @@ import os
 import re
 import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractAsyncContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -206,8 +206,25 @@ def has_answered(spec: LLMSpec) -> bool:
     return endpoint_key(spec.provider, spec.base_url) in answered_endpoints()
 
 
-def concurrency_limit(spec: LLMSpec) -> asyncio.Semaphore:
-    """The semaphore shared by every agent calling the same endpoint from this event loop."""
+LimitFactory = Callable[[LLMSpec], AbstractAsyncContextManager[Any]]
+_cluster_limits: LimitFactory | None = None
+
+
+def use_cluster_limits(factory: LimitFactory | None) -> None:
+    """Take every endpoint's concurrency limit from ``factory`` (``None``: this event loop's).
+
+    A Ray task sets one that asks the limiter actor all tasks share, so ``concurrency`` holds
+    for the whole cluster rather than per process.
+    """
+    global _cluster_limits
+    _cluster_limits = factory
+
+
+def concurrency_limit(spec: LLMSpec) -> AbstractAsyncContextManager[Any]:
+    """The limit shared by every agent calling the same endpoint: from this event loop, or
+    the cluster's when ``use_cluster_limits`` set one."""
+    if _cluster_limits is not None:
+        return _cluster_limits(spec)
     key = ("limit", *endpoint_key(spec.provider, spec.base_url))
     return _shared(key, lambda: asyncio.Semaphore(spec.concurrency))  # type: ignore[no-any-return]
 

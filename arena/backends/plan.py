@@ -150,6 +150,11 @@ class FixturePlayer:
         self._store = store
         self._cache = ResponseCache(store.connection) if self.concurrent else None
 
+    def use_cache(self, cache: Any) -> None:
+        """Answer language models from ``cache`` (anything with ``lookup``, ``get`` and ``put``
+        like ``ResponseCache``: on Ray, one that asks the driver's database)."""
+        self._cache = cache if self.concurrent else None
+
     def close(self) -> None:
         """Close this player's database connection (checkpointing what it wrote)."""
         if self._store is not None:
