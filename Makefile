@@ -17,7 +17,7 @@ DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_DIR ?= demo
 
-.PHONY: demo test test-nojit lint bench bench-llm bench-local bench-solver bench-bargaining bench-auction bench-werewolf bench-ratings bench-publish clean
+.PHONY: demo test test-nojit lint bench bench-llm bench-local bench-solver bench-bargaining bench-auction bench-werewolf bench-ratings bench-publish bench-ray clean
 
 $(DEMO_STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,7 +61,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,llm,bench]"
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP) bench-llm bench-local bench-solver bench-bargaining bench-auction bench-werewolf bench-ratings bench-publish
+bench: $(BENCH_STAMP) bench-llm bench-local bench-solver bench-bargaining bench-auction bench-werewolf bench-ratings bench-publish bench-ray
 	$(BIN)/python benchmarks/bench_axelrod_round_robin.py
 
 # Deal or No Deal beside OpenSpiel's C++ game on the same instances (open_spiel: bench extra).
@@ -80,6 +80,10 @@ bench-werewolf: $(BENCH_STAMP)
 bench-ratings: $(BENCH_STAMP)
 	cd benchmarks && ../$(BIN)/python bench_bradley_terry.py
 	cd benchmarks && ../$(BIN)/python bench_adaptive.py
+
+# The 200-strategy round robin on the local backend and on a local Ray instance (ray extra).
+bench-ray: $(STAMP)
+	cd benchmarks && ../$(BIN)/python bench_ray.py
 
 # Publishing the site of a 100,000-match database (no peers: a time, not a ratio).
 bench-publish: $(STAMP)

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from arena.backends import open_backend
 from arena.backends.plan import FixturePlayer, MatchPlan
@@ -50,6 +51,7 @@ class TournamentReport:
     stopped: str | None = None
     widest_ci: float | None = None
     max_matches: int | None = None
+    backend_stats: Any = None  # what the backend measured (Ray: task and driver seconds)
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ def run_tournament(
             seconds=time.perf_counter() - started,
             workers=runner.workers,
             void=void,
+            backend_stats=getattr(runner, "stats", None),
             rounds=rounds.rounds,
             stopped=rounds.stopped,
             widest_ci=rounds.widest_ci,
@@ -177,6 +180,7 @@ def run_tournament(
         seconds=time.perf_counter() - started,
         workers=runner.workers,
         void=void,
+        backend_stats=getattr(runner, "stats", None),
     )
 
 
