@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import operator
 import time
 from collections.abc import Sequence
+from itertools import chain, repeat
 from typing import Any
 
 from arena.agents.base import Agent, MatchContext, ScriptedAgent
@@ -101,31 +104,99 @@ _NO_INFO = (None,) * (len(Turn._fields) - 4)  # a scripted turn's text, latency,
 _new_tuple = tuple.__new__
 
 
+def _bulk_turns(moves: list[dict], paid: list[tuple]) -> list[Turn]:
+    """The turns of steps at which every seat moved: each step's actions (dictionaries in
+    seat order) and rewards (tuples in seat order).
+
+    Built without a Python loop: the steps, seats, actions and rewards are zipped with the
+    ``None`` fields of a scripted turn and each row becomes a ``Turn`` by ``tuple.__new__``.
+    """
+    steps, seats = _steps_and_seats(len(moves), len(paid[0]))
+    actions = chain.from_iterable(map(dict.values, moves))
+    rows = zip(steps, seats, actions, chain.from_iterable(paid), *[repeat(None)] * len(_NO_INFO))
+    return list(map(_new_tuple, repeat(Turn), rows))
+
+
+@functools.lru_cache(maxsize=64)
+def _steps_and_seats(steps: int, seats: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Each turn's step and seat when every seat moves at each of ``steps`` steps."""
+    return tuple(chain.from_iterable(zip(*[range(steps)] * seats))), tuple(range(seats)) * steps
+
+
+def _play_scripted(
+    env: Any, agents: Sequence[Agent], observations: dict, infos: dict
+) -> tuple[list[Turn], dict]:
+    """Scripted agents' episode: ``decide`` called directly, no event loop round trip.
+
+    While every seat is in play the loop only asks for moves, steps the game and keeps each
+    step's actions and rewards; the turns are made from them at the end. Steps at which some
+    seats are out (a game that drops players) are recorded one by one.
+    """
+    ids = list(env.possible_agents)
+    decides = [agent.decide for agent in agents]  # type: ignore[attr-defined]
+    step_env = env.step
+    moves: list[dict] = []
+    paid: list[tuple] = []
+
+    def rewards_of(rewards: dict) -> tuple:  # a seat the game gave no reward: None
+        return tuple(rewards.get(a) for a in ids)
+
+    pick = operator.itemgetter(*ids) if len(ids) > 1 else rewards_of
+    if len(ids) == 2:  # two seats (every matrix game): the moves asked for without a loop
+        (first, second), (decide_first, decide_second) = ids, decides
+        while len(env.agents) == 2:
+            actions = {
+                first: decide_first(observations[first]),
+                second: decide_second(observations[second]),
+            }
+            observations, rewards, _, _, infos = step_env(actions)
+            moves.append(actions)
+            try:
+                paid.append(pick(rewards))
+            except KeyError:
+                paid.append(rewards_of(rewards))
+    else:
+        pairs = list(zip(ids, decides))
+        while len(env.agents) == len(ids):
+            actions = {a: decide(observations[a]) for a, decide in pairs}
+            observations, rewards, _, _, infos = step_env(actions)
+            moves.append(actions)
+            try:
+                paid.append(pick(rewards))
+            except KeyError:
+                paid.append(rewards_of(rewards))
+    turns = _bulk_turns(moves, paid) if moves else []
+    step = len(moves)
+    seats = list(zip(ids, range(len(ids)), decides))
+    while env.agents:
+        live = [s for s in seats if s[0] in env.agents]
+        actions = {a: decide(observations[a]) for a, _, decide in live}
+        observations, rewards, _, _, infos = step_env(actions)
+        turns += [
+            _new_tuple(Turn, (step, seat, actions[a], rewards.get(a), *_NO_INFO))
+            for a, seat, _ in live
+        ]
+        step += 1
+    return turns, infos
+
+
 async def _play_parallel(
     env: Any, agents: Sequence[Agent], seed: int, options: dict[str, Any] | None = None
 ) -> tuple[list[Turn], dict]:
     observations, infos = env.reset(seed=seed, options=options)
+    if all(isinstance(agent, ScriptedAgent) for agent in agents):
+        return _play_scripted(env, agents, observations, infos)
     seats = list(zip(env.possible_agents, range(len(agents)), agents))
-    scripted = all(isinstance(agent, ScriptedAgent) for agent in agents)
     turns: list[Turn] = []
     step = 0
     while env.agents:
         live = [s for s in seats if s[0] in env.agents] if len(env.agents) < len(seats) else seats
-        if scripted:
-            actions = {a: agent.decide(observations[a]) for a, _, agent in live}  # type: ignore[attr-defined]
-        else:
-            moves = await _all_moves([agent.act(observations[a]) for a, _, agent in live])
-            actions = {a: move for (a, _, _), move in zip(live, moves)}
+        moves = await _all_moves([agent.act(observations[a]) for a, _, agent in live])
+        actions = {a: move for (a, _, _), move in zip(live, moves)}
         observations, rewards, _, _, infos = env.step(actions)
-        if scripted:  # Turn's fields past the reward stay None: built without its __new__
-            turns += [
-                _new_tuple(Turn, (step, seat, actions[a], rewards.get(a), *_NO_INFO))
-                for a, seat, _ in live
-            ]
-        else:
-            for a, seat, agent in live:
-                info = agent.pop_turn_info() or ()
-                turns.append(Turn(step, seat, actions[a], rewards.get(a), *info))
+        for a, seat, agent in live:
+            info = agent.pop_turn_info() or ()
+            turns.append(Turn(step, seat, actions[a], rewards.get(a), *info))
         step += 1
     return turns, infos
 

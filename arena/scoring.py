@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["memory_one_vector", "score_match"]
+__all__ = ["memory_one_vector", "prepare_scoring", "score_match"]
 
 Vector = tuple[float, float, float, float, float]
 
@@ -123,3 +123,30 @@ def score_match(env: Any, agents: Sequence[Any], metrics: dict[str, Any]) -> dic
             return metrics
     solver = metrics["solver"]
     return {**metrics, "solver": {**solver, "memory_one": _memory_one(base, agents, solver)}}
+
+
+def prepare_scoring(env: Any) -> None:
+    """Do now, once, what scoring the first match of ``env``'s game would do in any process.
+
+    For a repeated matrix game: solve the stage game (``metrics()``) and, for a 2x2 game, load
+    the memory-one kernel; the solver's start, importing Numba and SciPy, takes about a second.
+    A pool of workers forked afterwards inherits it all instead of paying it in each worker.
+    Anything else: nothing to do.
+    """
+    from arena.games.matrix.repeated import RepeatedMatrixGame
+
+    base = getattr(env, "unwrapped", env)
+    if not isinstance(base, RepeatedMatrixGame):
+        return
+    base.prepare_metrics()
+    if len(base.possible_agents) == 2 and base.n_actions == (2, 2):
+        from arena.solver import memory_one_payoffs
+
+        cooperate = np.ones(5)
+        continuation = 1.0 if base.continuation is None else base.continuation
+        noise = min(base.noise, 1.0 - base.noise)  # as _expected passes it
+        game = tuple(base.payoffs)
+        turns = base.rounds
+        memory_one_payoffs(
+            cooperate, cooperate, game, turns=turns, continuation=continuation, noise=noise
+        )

@@ -23,10 +23,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import operator
 import os
 import sqlite3
 import time
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,36 +165,85 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), default=_json_default)
 
 
-_ROW, _SEAT = operator.itemgetter(0, 2, 3), operator.itemgetter(1)  # (step, action, reward)
 _TURN_ROWS: dict[str, Any] = {
     "separators": (",", ":"),
     "default": _json_default,
     "check_circular": False,
 }
+_INTS = frozenset({int})
+_PLAIN_REWARDS = frozenset({float, type(None)})
+_NEGATIVE_ZERO = array("d", [-0.0]).tobytes()
+_ROW_TEXTS: dict[tuple[Any, ...], str] = {}  # a plain row's JSON text, by the row
+_ROW_TEXTS_KEPT = 1 << 16  # rows of a 200-round 2x2 matrix game: 1,600
 
 
-def _seat_rows(match_id: int, turns: list[Turn]) -> list[tuple[int, int, str]]:
+def _columns(turns: list[Turn]) -> list[tuple[Any, ...]]:
+    """The turns' fields as columns (steps, seats, actions, rewards, texts, ...): one C-level
+    transpose instead of a getter call per turn and field."""
+    return list(zip(*turns)) if turns else [()] * len(Turn._fields)
+
+
+def _plain(steps: tuple[Any, ...], actions: tuple[Any, ...], rewards: tuple[Any, ...]) -> bool:
+    """Whether every row's JSON text is a function of the row's value, so can be looked up by
+    it: steps and actions exact ints (not ``True``, ``1.0`` or a NumPy integer, which compare
+    equal to ``1`` but print otherwise), rewards exact floats or ``None``, and no ``-0.0``
+    (equal to ``0.0``, printed ``-0.0``)."""
+    if not set(map(type, steps)) <= _INTS or not set(map(type, actions)) <= _INTS:
+        return False
+    kinds = set(map(type, rewards))
+    if not kinds <= _PLAIN_REWARDS:
+        return False
+    if float in kinds and 0.0 in rewards:  # either zero: look for the negative one's bytes
+        floats = [r for r in rewards if r is not None] if len(kinds) > 1 else rewards
+        # A match across two numbers' bytes only sends the rows to json.dumps: still exact.
+        return _NEGATIVE_ZERO not in array("d", floats).tobytes()
+    return True
+
+
+def _rows_text(rows: list[tuple[Any, Any, Any]], plain: bool) -> str:
+    """``json.dumps(rows)`` (compact); plain rows (``_plain``) from each row's text, kept by
+    row: a 2x2 game's rows take a few thousand values, and formatting floats is most of the
+    encoder's time. A row's text is kept without its brackets, as ``0,1,3.0``."""
+    if not plain or not rows:
+        return json.dumps(rows, **_TURN_ROWS)
+    texts = _ROW_TEXTS
+    try:
+        return "[[" + "],[".join(map(texts.__getitem__, rows)) + "]]"
+    except KeyError:
+        text = json.dumps(rows, **_TURN_ROWS)
+        if len(texts) > _ROW_TEXTS_KEPT:
+            texts.clear()
+        # "[[0,0,3.0],[1,0,3.0]]": no plain row's text holds "],[", so this cuts it in rows.
+        pieces = text[2:-2].split("],[")
+        if len(pieces) == len(rows):
+            texts.update(zip(rows, pieces))
+        return text
+
+
+def _seat_rows(
+    match_id: int, turns: list[Turn], columns: list[tuple[Any, ...]] | None = None
+) -> list[tuple[int, int, str]]:
     """One ``(match_id, seat, JSON [[step, action, reward], ...])`` row per seat.
 
-    The hottest encoding of a scripted tournament (every turn of every match): the rows are
-    cut out of the turns by C-level getters, and when the seats move in turn (0, 1, ..., 0, 1,
-    ...: every simultaneous game, most turn-based ones) each seat's rows are a slice rather
-    than a Python loop; they are encoded without the check for circular references (they are
-    built here, from moves).
+    The hottest encoding of a scripted tournament (every turn of every match): the turns are
+    transposed into columns at C level (``columns``, when the caller has them), and when the
+    seats move in turn (0, 1, ..., 0, 1, ...: every simultaneous game, most turn-based ones)
+    each seat's rows are slices of them rather than a Python loop; see ``_rows_text``.
     """
-    rows = list(map(_ROW, turns))
-    seats = list(map(_SEAT, turns))
+    steps, seats, actions, rewards = (columns or _columns(turns))[:4]
     n = max(seats) + 1 if seats else 0
-    by_seat: dict[int, list[tuple[int, Any, float | None]]]
-    if n and seats == (list(range(n)) * (len(seats) // n + 1))[: len(seats)]:
-        by_seat = {seat: rows[seat::n] for seat in range(min(n, len(seats)))}
+    plain = _plain(steps, actions, rewards)
+    by_seat: dict[int, list[tuple[Any, Any, Any]]]
+    if n and seats == (tuple(range(n)) * (len(seats) // n + 1))[: len(seats)]:
+        by_seat = {
+            seat: list(zip(steps[seat::n], actions[seat::n], rewards[seat::n]))
+            for seat in range(min(n, len(seats)))
+        }
     else:
         by_seat = {}
-        for seat, row in zip(seats, rows):
+        for seat, row in zip(seats, zip(steps, actions, rewards)):
             by_seat.setdefault(seat, []).append(row)
-    return [
-        (match_id, seat, json.dumps(rows, **_TURN_ROWS)) for seat, rows in sorted(by_seat.items())
-    ]
+    return [(match_id, seat, _rows_text(rows, plain)) for seat, rows in sorted(by_seat.items())]
 
 
 @dataclass(frozen=True)
@@ -208,15 +257,63 @@ class PreparedMatch:
     feedback: tuple[Any, ...] | None
 
 
-def prepare_matches(records: Iterable[MatchRecord]) -> list[PreparedMatch]:
-    """Every record encoded (JSON and all), ready for ``Store.write_prepared``."""
+@dataclass(frozen=True)
+class _Encoded:
+    """What ``prepare_matches`` reuses for records that share their turns (replays)."""
+
+    turns: list[Turn]  # held, so that the key ``id(turns)`` stays this list's
+    outcome: dict[str, Any]
+    metrics: dict[str, Any]
+    outcome_text: str | None
+    metrics_text: str | None
+    seats: list[tuple[int, str]]
+    details: list[tuple[Any, ...]]
+
+
+def _details(turns: list[Turn], columns: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The ``turn_details`` rows of the turns that have any (none for scripted agents)."""
+    n = len(turns)
+    if all(column.count(None) == n for column in columns[4:]):  # C-level passes
+        return []
+    return [
+        (*t[:2], *t[4:11], None if t[11] is None else _dumps(t[11]))
+        for t in turns
+        if t[4:] != _NO_DETAILS
+    ]
+
+
+def prepare_matches(
+    records: Iterable[MatchRecord], reuse: dict[int, Any] | None = None
+) -> list[PreparedMatch]:
+    """Every record encoded (JSON and all), ready for ``Store.write_prepared``.
+
+    ``reuse`` lets a caller that replays matches encode their turns once: an entry ``None``
+    under ``id(record.turns)`` asks for that record's encoded turns, outcome and metrics to be
+    kept there (with the turns, so that the key stays theirs), and every later record with the
+    same turns, outcome and metrics objects (a replay, which shares them) gets them from there.
+    """
     prepared = []
     for record in records:
-        details = [
-            (*t[:2], *t[4:11], None if t[11] is None else _dumps(t[11]))
-            for t in record.turns
-            if t[4:] != _NO_DETAILS
-        ]
+        key = id(record.turns)
+        kept = reuse.get(key) if reuse is not None else None
+        if (
+            kept is None
+            or kept.turns is not record.turns
+            or kept.outcome is not record.outcome
+            or kept.metrics is not record.metrics
+        ):
+            columns = _columns(record.turns)
+            kept = _Encoded(
+                record.turns,
+                record.outcome,
+                record.metrics,
+                _dumps(record.outcome) if record.outcome else None,
+                _dumps(record.metrics) if record.metrics else None,
+                [(seat, text) for _, seat, text in _seat_rows(0, record.turns, columns)],
+                _details(record.turns, columns),
+            )
+            if reuse is not None and key in reuse:
+                reuse[key] = kept
         feedback = None
         if record.feedback is not None:
             f = record.feedback
@@ -239,12 +336,12 @@ def prepare_matches(records: Iterable[MatchRecord]) -> list[PreparedMatch]:
                     record.seed,
                     record.steps,
                     record.duration,
-                    _dumps(record.outcome) if record.outcome else None,
-                    _dumps(record.metrics) if record.metrics else None,
+                    kept.outcome_text,
+                    kept.metrics_text,
                 ),
                 players=[(s, a, p) for s, (a, p) in enumerate(zip(record.agents, record.payoffs))],
-                seats=[(seat, text) for _, seat, text in _seat_rows(0, record.turns)],
-                details=details,
+                seats=kept.seats,
+                details=kept.details,
                 feedback=feedback,
             )
         )
@@ -392,6 +489,11 @@ class Store:
             )
         try:
             db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            # A new file gets 16 KiB pages (a no-op on an existing one): a seat's turns of a
+            # 200-round match, 2.4 KB of JSON, then fit in a page of the WITHOUT ROWID table
+            # instead of spilling into an overflow page each, which made the file and the
+            # writes of a scripted tournament 70% larger.
+            db.execute("PRAGMA page_size=16384")
             db.execute("PRAGMA journal_mode=WAL")
         except sqlite3.OperationalError as error:
             if "unable to open" in str(error) or "readonly" in str(error):
@@ -631,12 +733,25 @@ class Store:
     def write_prepared(self, tournament_id: int | None, prepared: list[PreparedMatch]) -> int:
         """Store matches encoded by ``prepare_matches`` in one transaction; return how many.
 
-        Workers encode outside the lock they share and hold it only for the inserts.
+        Workers encode outside the lock they share and hold it only for the inserts: one
+        statement per match for its row id, then every match's players, turns, details and
+        feedback in one ``executemany`` each.
         """
         written = 0
         now = time.time()
         db = self._db
+        players: list[tuple[Any, ...]] = []
+        seats: list[tuple[Any, ...]] = []
+        details: list[tuple[Any, ...]] = []
+        feedback: list[tuple[Any, ...]] = []
         with self.transaction():
+            # A real result replaces a void one: only tournaments with void matches look.
+            voids = self.version >= 4 and (
+                db.execute(
+                    "SELECT 1 FROM void_matches WHERE tournament_id = ? LIMIT 1", (tournament_id,)
+                ).fetchone()
+                is not None
+            )
             for match in prepared:
                 cursor = db.execute(
                     "INSERT OR IGNORE INTO matches (tournament_id, match_index, game_id, params,"
@@ -646,33 +761,32 @@ class Store:
                 )
                 if cursor.rowcount == 0:
                     continue
-                if self.version >= 4:  # a real result replaces a void one
+                if voids:
                     db.execute(
                         "DELETE FROM void_matches WHERE tournament_id = ? AND match_index = ?",
                         (tournament_id, match.head[0]),
                     )
                 match_id = cursor.lastrowid
-                assert match_id is not None  # for the type checker: an INSERT always sets it
-                db.executemany(
-                    "INSERT INTO match_players (match_id, seat, agent, payoff) VALUES (?, ?, ?, ?)",
-                    [(match_id, *player) for player in match.players],
-                )
-                db.executemany(
-                    "INSERT INTO seat_turns VALUES (?, ?, ?)",
-                    [(match_id, seat, text) for seat, text in match.seats],
-                )
+                players += [(match_id, *player) for player in match.players]
+                seats += [(match_id, seat, text) for seat, text in match.seats]
                 if match.details:
-                    db.executemany(
-                        f"INSERT INTO turn_details (match_id, step, seat, {_DETAILS})"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [(match_id, *row) for row in match.details],
-                    )
+                    details += [(match_id, *row) for row in match.details]
                 if match.feedback is not None:
-                    db.execute(
-                        "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (match_id, *match.feedback),
-                    )
+                    feedback.append((match_id, *match.feedback))
                 written += 1
+            db.executemany(
+                "INSERT INTO match_players (match_id, seat, agent, payoff) VALUES (?, ?, ?, ?)",
+                players,
+            )
+            db.executemany("INSERT INTO seat_turns VALUES (?, ?, ?)", seats)
+            if details:
+                db.executemany(
+                    f"INSERT INTO turn_details (match_id, step, seat, {_DETAILS})"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    details,
+                )
+            if feedback:
+                db.executemany("INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", feedback)
         return written
 
     def outcomes(self, tournament: str) -> list[dict[str, Any]]:

@@ -240,6 +240,16 @@ def main() -> None:
         "keeps each match's interactions as move strings in a CSV file; `Tournament.play()` by",
         "default then builds its result set. The arena steps a PettingZoo environment each round",
         "and stores every turn in SQLite (one JSON row per seat; the `turns` view reads them).",
+        "",
+        "Where the arena's time goes (profiled on the 2-core machine, CPU time): a round of a",
+        "played match costs about 0.8 us of the environment's `step`, 0.8 us of both agents'",
+        "moves and the loop, 0.3 us for its two turn records and 0.3 us for their JSON; a played",
+        "match adds about 0.3 ms (the solver's yardsticks, seating, reset, its rows in SQLite),",
+        "a replayed one about 0.05 ms (it is stored, not played). Of 550 matches 226 are played.",
+        "With two workers every deterministic pairing is played once in all and replayed by the",
+        "worker that played it; the solver starts once, before the pool forks (importing Numba",
+        "and SciPy takes about a second); the fixed part of a run (schedule, forking, the",
+        "database's schema, the closing checkpoint) is about 35 ms of it.",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -30,12 +30,13 @@ MemoryOne = tuple[float, float, float, float, float]
 
 
 def _other_last(observation: dict[str, Any]) -> int:
-    """The first opponent's realised action in the previous round."""
-    return int(observation["history"][observation["round"] - 1, 1])
+    """The first opponent's realised action in the previous round (``item`` gives the Python
+    int at once, without a NumPy scalar in between)."""
+    return observation["history"].item(observation["round"] - 1, 1)
 
 
 def _own_last(observation: dict[str, Any]) -> int:
-    return int(observation["history"][observation["round"] - 1, 0])
+    return observation["history"].item(observation["round"] - 1, 0)
 
 
 class AlwaysCooperate(ScriptedAgent):
@@ -68,7 +69,8 @@ class TitForTat(ScriptedAgent):
     info = AgentInfo(False, 1, source="Axelrod (1980)", axelrod_name="Tit For Tat")
 
     def decide(self, observation: dict[str, Any]) -> int:
-        return _other_last(observation) if observation["round"] else C
+        t = observation["round"]
+        return observation["history"].item(t - 1, 1) if t else C
 
     def memory_one(self, payoff_matrix: np.ndarray, noise: float) -> MemoryOne | None:
         return (1.0, 1.0, 0.0, 1.0, 0.0)
@@ -84,7 +86,7 @@ class TitForTwoTats(ScriptedAgent):
         if t < 2:
             return C
         history = observation["history"]
-        return D if history[t - 1, 1] == D and history[t - 2, 1] == D else C
+        return D if history.item(t - 1, 1) == D and history.item(t - 2, 1) == D else C
 
 
 class SuspiciousTitForTat(ScriptedAgent):
@@ -95,7 +97,8 @@ class SuspiciousTitForTat(ScriptedAgent):
     )
 
     def decide(self, observation: dict[str, Any]) -> int:
-        return _other_last(observation) if observation["round"] else D
+        t = observation["round"]
+        return observation["history"].item(t - 1, 1) if t else D
 
     def memory_one(self, payoff_matrix: np.ndarray, noise: float) -> MemoryOne | None:
         return (0.0, 1.0, 0.0, 1.0, 0.0)
@@ -128,7 +131,8 @@ class GenerousTitForTat(ScriptedAgent):
         self._generosity: float | None = self.params.generosity  # type: ignore[attr-defined]
 
     def decide(self, observation: dict[str, Any]) -> int:
-        if not observation["round"] or _other_last(observation) == C:
+        t = observation["round"]
+        if not t or observation["history"].item(t - 1, 1) == C:
             return C
         if self._generosity is None:
             self._generosity = nowak_sigmund_generosity(observation["payoff_matrix"])
@@ -152,9 +156,13 @@ class GrimTrigger(ScriptedAgent):
         self._triggered = False
 
     def decide(self, observation: dict[str, Any]) -> int:
-        if not self._triggered and observation["round"] and _other_last(observation) == D:
+        if self._triggered:
+            return D
+        t = observation["round"]
+        if t and observation["history"].item(t - 1, 1) == D:
             self._triggered = True
-        return D if self._triggered else C
+            return D
+        return C
 
     def memory_one(self, payoff_matrix: np.ndarray, noise: float) -> MemoryOne | None:
         """Without noise its own last move says whether it was triggered; a tremble breaks
@@ -183,8 +191,8 @@ class WinStayLoseShift(ScriptedAgent):
             return C
         if self._aspiration is None:
             self._aspiration = float(np.mean(observation["payoff_matrix"]))
-        last = _own_last(observation)
-        if observation["rewards"][t - 1, 0] >= self._aspiration:
+        last = observation["history"].item(t - 1, 0)
+        if observation["rewards"].item(t - 1, 0) >= self._aspiration:
             return last
         return (last + 1) % observation["payoff_matrix"].shape[0]
 
@@ -203,9 +211,10 @@ class Alternator(ScriptedAgent):
     info = AgentInfo(False, 1, source="Axelrod (1984)", axelrod_name="Alternator")
 
     def decide(self, observation: dict[str, Any]) -> int:
-        if not observation["round"]:
+        t = observation["round"]
+        if not t:
             return C
-        return (_own_last(observation) + 1) % observation["payoff_matrix"].shape[0]
+        return (observation["history"].item(t - 1, 0) + 1) % observation["payoff_matrix"].shape[0]
 
     def memory_one(self, payoff_matrix: np.ndarray, noise: float) -> MemoryOne | None:
         return (1.0, 0.0, 0.0, 1.0, 1.0)
@@ -247,5 +256,5 @@ class TurnTaker(ScriptedAgent):
             return (mine + 1) % n
         if observation["seat"] == 0:
             return mine
-        switched = t >= 2 and observation["history"][t - 2, 1] != theirs
+        switched = t >= 2 and observation["history"].item(t - 2, 1) != theirs
         return (theirs + 1) % n if switched else theirs

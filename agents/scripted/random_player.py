@@ -14,6 +14,17 @@ AUCTION = "auction/"
 SOCIAL = "social/"
 
 
+def _below(rng: random.Random, n: int) -> int:
+    """``rng.randrange(n)``, drawn as CPython draws it (``Random._randbelow_with_getrandbits``:
+    ``n.bit_length()`` random bits until they fall below ``n``) without its two Python frames
+    per move; ``tests/agents/scripted`` checks that both give the same numbers."""
+    k = n.bit_length()
+    r = rng.getrandbits(k)
+    while r >= n:
+        r = rng.getrandbits(k)
+    return r
+
+
 class RandomParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
     p: float | None = Field(
@@ -67,10 +78,10 @@ class RandomPlayer(ScriptedAgent):
             return random_social_move(self.context, observation, self._rng)
         n = observation["payoff_matrix"].shape[0]
         if self._p is None:
-            return self._rng.randrange(n)
+            return _below(self._rng, n)
         if self._rng.random() < self._p:
             return 0
-        return 1 + self._rng.randrange(n - 1) if n > 1 else 0
+        return 1 + _below(self._rng, n - 1) if n > 1 else 0
 
     def memory_one(
         self, payoff_matrix: Any, noise: float

@@ -14,7 +14,7 @@ from arena.config import AgentSpec
 from arena.errors import ArenaError, EndpointError
 from arena.records import MatchRecord
 from arena.schedule import Fixture
-from arena.store import VoidMatch
+from arena.store import PreparedMatch, VoidMatch
 
 Outcome = MatchRecord | VoidMatch
 
@@ -44,6 +44,26 @@ class MatchPlan:
         from arena.registry import make_game
 
         return make_game(self.game_id, **self.game_params)
+
+    def warm_up(self) -> None:
+        """Do in this process what any process does once before the first match of the plan
+        is scored (``arena.scoring.prepare_scoring``: a matrix game's stage game solved, the
+        solver started, about a second), so that workers forked afterwards inherit it."""
+        from arena.scoring import prepare_scoring
+
+        prepare_scoring(self.make_env())
+
+    def replayable_seats(self) -> set[int]:
+        """The agents that would replay a match rather than play it again (see
+        ``FixturePlayer``): scripted and deterministic; none when the game has chance moves."""
+        if not getattr(self.make_env(), "deterministic", False):
+            return set()
+        found = set()
+        for k, spec in enumerate(self.agents):
+            agent = spec.build()
+            if isinstance(agent, ScriptedAgent) and not agent.info.stochastic:
+                found.add(k)
+        return found
 
     @property
     def concurrent(self) -> bool:
@@ -125,6 +145,7 @@ class FixturePlayer:
         self._cache: Any = None
         self._replays: dict[tuple[int, ...], MatchRecord] = {}
         self._replay_turns = 0
+        self._encoded: dict[int, Any] = {}  # replays' turns encoded once (prepare_matches)
         self.concurrent = plan.concurrent
 
     def _replayable(self, agents: Sequence[Any]) -> bool:
@@ -136,6 +157,7 @@ class FixturePlayer:
         if self._replay_turns + len(record.turns) <= REPLAY_CACHE_TURNS:
             self._replays[seats] = record
             self._replay_turns += len(record.turns)
+            self._encoded[id(record.turns)] = None  # its replays share its encoded turns
 
     def _agent(self, agent_index: int, seat: int) -> Any:
         key = (agent_index, seat)
@@ -252,6 +274,13 @@ class FixturePlayer:
                 asyncio.run(self._play_in_turn(fixtures, records))
         return records
 
+    def encode(self, records: Sequence[MatchRecord]) -> list[PreparedMatch]:
+        """``records`` encoded for ``Store.write_prepared``; a replayed match's turns, outcome
+        and metrics are encoded once, for the match it replays."""
+        from arena.store import prepare_matches
+
+        return prepare_matches(records, self._encoded)
+
     def play_and_store(
         self,
         fixtures: Sequence[Fixture],
@@ -273,7 +302,7 @@ class FixturePlayer:
         growing sleeps, which idles a worker for longer than the other one holds the database.
         """
         from arena.agents.llm.provider import answered_endpoints
-        from arena.store import Store, prepare_matches
+        from arena.store import Store
 
         if self._store is None or str(self._store.path) != db:
             self.close()
@@ -281,7 +310,7 @@ class FixturePlayer:
         store = self._store
 
         def write(records: list[MatchRecord]) -> int:
-            prepared = prepare_matches(records)  # encoded before the shared lock is taken
+            prepared = self.encode(records)  # before the shared lock is taken
             if lock is None:
                 return store.write_prepared(tournament_id, prepared)
             with lock:
@@ -312,5 +341,10 @@ class FixturePlayer:
             self.play(fixtures, finished)
             flush()
             return written
-        records = self.play(fixtures)
-        return write([r for r in records if isinstance(r, MatchRecord)])
+        # The thresholds come back only once the records are gone: restored while they lived,
+        # the next allocation would set off a collection that scans every turn of the batch.
+        with fewer_collections():
+            records = self.play(fixtures)
+            written = write([r for r in records if isinstance(r, MatchRecord)])
+            del records
+        return written

@@ -33,7 +33,8 @@ the stage game's equilibrium payoffs and best symmetric outcome, and the profile
 expected payoffs (:mod:`arena.scoring`).
 
 Observations are read-only views of arrays the environment fills as play goes on (no history is
-copied per round); they stay valid until the next ``reset``, which allocates fresh arrays.
+copied per round; with two players the second seat's view is the first one's, columns reversed);
+they stay valid until the next ``reset``, which allocates fresh arrays.
 
 Version history
 ---------------
@@ -43,7 +44,7 @@ v0: first release.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import gymnasium
 import numpy as np
@@ -53,6 +54,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from arena.errors import ConfigError
 from arena.games.matrix.payoffs import own_first, validate_payoffs
 from arena.validation import validate_model
+
+if TYPE_CHECKING:
+    from arena.games.matrix.yardsticks import StageYardsticks
 
 MAX_ROUNDS = 1_000_000
 
@@ -111,10 +115,9 @@ class RepeatedMatrixGame(ParallelEnv):
         self._action_spaces = {
             a: gymnasium.spaces.Discrete(n) for a, n in zip(self.possible_agents, self.n_actions)
         }
-        self._observation_spaces = {
-            a: self._observation_space(p) for p, a in enumerate(self.possible_agents)
-        }
-        self._rng = np.random.default_rng()
+        self._observation_spaces: dict[str, gymnasium.spaces.Space] = {}  # made when asked
+        self._seed: int | None = None
+        self._generator: np.random.Generator | None = None
         self._round = 0
 
     def _names(self, names: Sequence[Sequence[str]] | None) -> tuple[tuple[str, ...], ...]:
@@ -145,7 +148,13 @@ class RepeatedMatrixGame(ParallelEnv):
         )
 
     def observation_space(self, agent: str) -> gymnasium.spaces.Space:
-        return self._observation_spaces[agent]
+        space = self._observation_spaces.get(agent)
+        if space is None:  # built on demand: matches never ask, and Box spaces cost to build
+            if agent not in self.possible_agents:
+                raise KeyError(agent)
+            player = self.possible_agents.index(agent)
+            space = self._observation_spaces[agent] = self._observation_space(player)
+        return space
 
     def action_space(self, agent: str) -> gymnasium.spaces.Space:
         return self._action_spaces[agent]
@@ -154,33 +163,92 @@ class RepeatedMatrixGame(ParallelEnv):
         self, seed: int | None = None, options: Mapping[str, Any] | None = None
     ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
         if seed is not None:
-            self._rng = np.random.default_rng(seed)
+            self._seed, self._generator = seed, None  # made from the seed at its first draw
         self.agents = list(self.possible_agents)
         self._round = 0
         n = len(self.possible_agents)
         self._totals = [0.0] * n
-        self._history = [np.full((self.rounds, n), -1, dtype=np.int64) for _ in range(n)]
-        self._rewards = [np.zeros((self.rounds, n), dtype=np.float64) for _ in range(n)]
+        if n == 2:
+            # One array in seat order; the second seat's own-first view is it with its columns
+            # reversed, so a round is two writes per array rather than one per seat and column.
+            self._history = [np.full((self.rounds, n), -1, dtype=np.int64)]
+            self._rewards = [np.zeros((self.rounds, n), dtype=np.float64)]
+        else:
+            self._history = [np.full((self.rounds, n), -1, dtype=np.int64) for _ in range(n)]
+            self._rewards = [np.zeros((self.rounds, n), dtype=np.float64) for _ in range(n)]
+        self._share_views()
+        return self._observations(), {a: {} for a in self.agents}
+
+    @property
+    def _rng(self) -> np.random.Generator:
+        """The game's chance: trembles and the continuation draws, seeded by ``reset``. Made
+        when first drawn from, so a game without chance (no noise, a fixed length) never
+        builds one; the draws are the same as from one built at ``reset``."""
+        if self._generator is None:
+            self._generator = np.random.default_rng(self._seed)
+        return self._generator
+
+    def _share_views(self) -> None:
+        """The read-only views each seat observes, and its observation with them filled in.
+
+        Each round's observations are copies of these templates with the round set: the views
+        are shared, never copied, and no observation dictionary is built key by key.
+        """
+        self._pair: tuple[Any, ...] | None = None
+        if len(self.possible_agents) == 2:
+            history, rewards = self._history[0], self._rewards[0]
+            own_first = [(history, rewards), (history[:, ::-1], rewards[:, ::-1])]
+        else:
+            own_first = list(zip(self._history, self._rewards))
         self._views = []
-        for history, rewards in zip(self._history, self._rewards):
+        for history, rewards in own_first:
             history_view, rewards_view = history.view(), rewards.view()
             history_view.flags.writeable = False
             rewards_view.flags.writeable = False
             self._views.append((history_view, rewards_view))
-        return self._observations(), {a: {} for a in self.agents}
-
-    def _observations(self) -> dict[str, dict[str, Any]]:
-        t = self._round
-        return {
-            agent: {
-                "round": t,
+        self._templates = [
+            {
+                "round": 0,
                 "seat": p,
                 "history": self._views[p][0],
                 "rewards": self._views[p][1],
                 "payoff_matrix": self._own_payoffs[p],
             }
-            for p, agent in enumerate(self.possible_agents)
-        }
+            for p in range(len(self.possible_agents))
+        ]
+        if len(self.possible_agents) == 2:
+            # What a two-player step touches, in one tuple: the round's cells are written
+            # through flat memoryviews of the arrays (row t holds cells 2t and 2t + 1).
+            self._pair = (
+                *self.possible_agents,
+                *self.n_actions,
+                *self._flat,
+                self._history[0].data.cast("B").cast("q"),
+                self._rewards[0].data.cast("B").cast("d"),
+                self._totals,
+                *self._templates,
+            )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Views pickle as copies of what they show: leave them out and share them again.
+        state = dict(self.__dict__)
+        state.pop("_views", None)
+        state.pop("_templates", None)
+        state.pop("_pair", None)  # memoryviews do not pickle
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if "_history" in state:
+            self._share_views()
+
+    def _observations(self) -> dict[str, dict[str, Any]]:
+        t = self._round
+        observations = {}
+        for agent, template in zip(self.possible_agents, self._templates):
+            observation = observations[agent] = template.copy()
+            observation["round"] = t
+        return observations
 
     def _invalid_action(self, actions: Mapping[str, Any], player: int) -> int:
         """Coerce a NumPy integer, or raise the error that says what is wrong with the action."""
@@ -209,6 +277,63 @@ class RepeatedMatrixGame(ParallelEnv):
     def step(self, actions: Mapping[str, Any]) -> tuple[dict, dict, dict, dict, dict]:
         if not self.agents:
             raise RuntimeError("step() called on a finished game; call reset() first")
+        if self._pair is None:
+            return self._step_any(actions)
+        # Two players (every named game): the same rules as _step_any, spelled out for two.
+        (
+            first,
+            second,
+            n_first,
+            n_second,
+            flat_first,
+            flat_second,
+            history,
+            stage_rewards,
+            totals,
+            template_first,
+            template_second,
+        ) = self._pair
+        x, y = actions.get(first), actions.get(second)
+        if type(x) is not int or not 0 <= x < n_first:
+            x = self._invalid_action(actions, 0)
+        if type(y) is not int or not 0 <= y < n_second:
+            y = self._invalid_action(actions, 1)
+        if self.noise:
+            x, y = self._tremble([x, y])
+        r = flat_first[x * n_second + y]
+        s = flat_second[x * n_second + y]
+        t = self._round
+        history[2 * t] = x
+        history[2 * t + 1] = y
+        stage_rewards[2 * t] = r
+        stage_rewards[2 * t + 1] = s
+        totals[0] += r
+        totals[1] += s
+        t += 1
+        self._round = t
+        done = t >= self.rounds or (
+            self.continuation is not None and self._rng.random() >= self.continuation
+        )
+        seen_first = template_first.copy()
+        seen_first["round"] = t
+        seen_second = template_second.copy()
+        seen_second["round"] = t
+        infos: dict[str, dict[str, Any]] = {first: {}, second: {}}
+        if self.noise:
+            infos[first]["played"], infos[second]["played"] = x, y
+        if done:
+            payoffs = {first: totals[0], second: totals[1]}
+            infos[first]["payoffs"] = infos[second]["payoffs"] = payoffs
+            self.agents = []
+        return (
+            {first: seen_first, second: seen_second},
+            {first: r, second: s},
+            {first: done, second: done},
+            {first: False, second: False},
+            infos,
+        )
+
+    def _step_any(self, actions: Mapping[str, Any]) -> tuple[dict, dict, dict, dict, dict]:
         chosen = []
         for p, agent in enumerate(self.possible_agents):
             action = actions.get(agent)
@@ -265,12 +390,21 @@ class RepeatedMatrixGame(ParallelEnv):
             return {}
         from arena.games.matrix import yardsticks
 
-        stage = self.__dict__.get("_stage_yardsticks")
-        if stage is None:  # the same for every match of this env: solved once
-            stage = self._stage_yardsticks = yardsticks.stage_yardsticks(self.payoffs)
+        stage = self.prepare_metrics()
         cooperative = yardsticks.cooperative_actions(self.game_name, self.action_names)
         played = self._history[0][: self._round]  # player 0's own-first order is the seat order
         return {"solver": yardsticks.repeated(stage, played, self._totals, cooperative)}
+
+    def prepare_metrics(self) -> StageYardsticks:
+        """The stage game's yardsticks (``yardsticks.stage_yardsticks``), solved at the first
+        call and kept: the same for every match of this env. Called before a process forks
+        workers, it spares each of them the solver's start (importing Numba and SciPy)."""
+        stage = self.__dict__.get("_stage_yardsticks")
+        if stage is None:
+            from arena.games.matrix import yardsticks
+
+            stage = self._stage_yardsticks = yardsticks.stage_yardsticks(self.payoffs)
+        return stage
 
     def render(self) -> str | None:
         if self.render_mode != "ansi":

@@ -200,3 +200,21 @@ def test_a_tournament_stores_solver_metrics_for_every_match(tmp_path: Path) -> N
         assert (one is None) == ("tit-for-two-tats" in row["agents"])
         if one is not None and "random" not in row["agents"]:
             assert one["luck_per_round"] == pytest.approx([0.0, 0.0], abs=TOL)
+
+
+@pytest.mark.parametrize(
+    "params", [{"rounds": 40}, {"rounds": 40, "noise": 0.7, "continuation": 0.9}]
+)
+def test_scoring_prepared_before_a_pool_forks_leaves_the_scores_as_they_were(
+    params: dict[str, Any],
+) -> None:
+    """``prepare_scoring`` (what a process does before forking its workers) only does early
+    what the first match would do: the match's metrics are the same."""
+    from arena.scoring import prepare_scoring
+
+    before = play_match(PD, ["win-stay-lose-shift", "random"], seed=9, **params).metrics
+    prepare_scoring(make_game(PD, **params))
+    prepare_scoring(make_game(PD, api="aec", **params))  # the AEC view: the same game
+    prepare_scoring(make_game("bargaining/alternating-offers-v0"))  # nothing to prepare
+    after = play_match(PD, ["win-stay-lose-shift", "random"], seed=9, **params).metrics
+    assert after == before  # the same arithmetic on the same numbers: bit for bit

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from arena.errors import StoreError
 from arena.match import play_match
@@ -295,3 +300,94 @@ def test_turn_rows_group_every_seats_moves_in_order_whatever_the_turn_order(
     assert sorted(rows) == sorted(set(seats))
     for seat, moves in rows.items():
         assert moves == [[k, [float(k)], 0.5 * k] for k, s in enumerate(seats) if s == seat]
+
+
+# Values whose JSON text is not their repr, that compare equal to others they print unlike
+# (True and 1, 1 and 1.0, -0.0 and 0.0), or that a NumPy-typed move brings.
+AWKWARD = st.sampled_from(
+    [True, False, 1.0, -0.0, 0.0, float("nan"), float("inf"), 5e-324, np.int64(1), None, "a,b"]
+)
+PLAIN_REWARDS = st.sampled_from([0.0, -0.0, 1.0, 3.0, 5.0, -1.5, None])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    moves=st.lists(
+        st.tuples(
+            st.integers(0, 2) | AWKWARD,
+            st.integers(-1, 3) | AWKWARD | st.lists(st.integers(0, 3), max_size=2),
+            PLAIN_REWARDS | AWKWARD | st.integers(-3, 3),
+        ),
+        max_size=12,
+    ),
+    interleaved=st.booleans(),
+)
+def test_turn_rows_are_the_json_of_each_seats_moves_whatever_their_types(
+    moves: list[tuple[Any, Any, Any]], interleaved: bool
+) -> None:
+    """Plain rows come from a cache of each row's text: it must never give a row the text of
+    another that merely compares equal (``[0,1,3.0]`` for ``(0, True, 3)``)."""
+    from arena.store import _TURN_ROWS, _seat_rows
+
+    n = len(moves)
+    seats = [k % 2 for k in range(n)] if interleaved else sorted(k % 3 for k in range(n))
+    turns = [Turn(step, seat, action, reward) for (step, action, reward), seat in zip(moves, seats)]
+    expected: dict[int, list[tuple[Any, Any, Any]]] = {}
+    for turn in turns:
+        expected.setdefault(turn.seat, []).append((turn.step, turn.action, turn.reward))
+    for _ in range(2):  # the second time from the cache
+        rows = {seat: text for _, seat, text in _seat_rows(7, turns)}
+        assert rows == {s: json.dumps(r, **_TURN_ROWS) for s, r in expected.items()}
+
+
+@pytest.mark.parametrize("first", [0.0, -0.0])
+def test_a_negative_zero_reward_keeps_its_sign(first: float) -> None:
+    from arena.store import _seat_rows
+
+    turns = [Turn(0, 0, 1, first), Turn(1, 0, 1, -first), Turn(2, 0, 1, first)]
+    for _ in range(2):
+        ((_, _, text),) = _seat_rows(0, turns)
+        assert text == json.dumps([[0, 1, first], [1, 1, -first], [2, 1, first]]).replace(" ", "")
+
+
+def test_a_new_database_has_pages_that_hold_a_seats_turns(tmp_path: Path) -> None:
+    """16 KiB pages: a 200-round match's JSON per seat stays in its page (no overflow page)."""
+    with Store(tmp_path / "a.db") as store:
+        assert store.connection.execute("PRAGMA page_size").fetchone()[0] == 16384
+        t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=1)
+        long = play_match("matrix/prisoners-dilemma-v0", ["tit-for-tat", "random"], rounds=200)
+        store.write_matches(t.id, [long.__class__(**{**long.__dict__, "match_index": 0})])
+        assert store.match("t", 0).turns == long.turns
+    from arena.store import _SCHEMA
+
+    old = tmp_path / "old.db"  # a file of an earlier release keeps its pages
+    with sqlite3.connect(old) as db:
+        db.execute("PRAGMA page_size=4096")
+        db.executescript(_SCHEMA)
+        db.execute("PRAGMA user_version=1")
+    with Store(old) as store:
+        assert store.version == SCHEMA_VERSION
+        assert store.connection.execute("PRAGMA page_size").fetchone()[0] == 4096
+
+
+def test_replays_share_one_encoding_and_store_the_same_turns(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from arena.store import prepare_matches
+
+    first = record(0, seed=1)
+    replays = [replace(first, match_index=k, seed=k, duration=0.0) for k in (1, 2)]
+    other = record(3, seed=2)
+    reuse: dict[int, Any] = {id(first.turns): None}
+    prepared = prepare_matches([first, *replays, other], reuse)
+    assert prepared[1].seats is prepared[0].seats is prepared[2].seats
+    assert prepared[3].seats is not prepared[0].seats
+    assert list(reuse) == [id(first.turns)]  # only what the caller asked to keep
+    assert [p.head[0] for p in prepared] == [0, 1, 2, 3]
+    assert prepared == prepare_matches([first, *replays, other])  # the same text, unshared
+    with Store(tmp_path / "a.db") as store:
+        t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=4)
+        assert store.write_prepared(t.id, prepared) == 4
+        assert all(store.match("t", k).turns == first.turns for k in (0, 1, 2))
+        assert store.match("t", 3).turns == other.turns
+        assert store.count("turns") == 4 * 5 * 2

@@ -7,6 +7,7 @@ compare with moves recorded from the Axelrod library (benchmarks/record_axelrod_
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -213,3 +214,13 @@ def test_every_agent_plays_every_matrix_game() -> None:
             assert len(record.moves(0)) == 5 and all(
                 0 <= m < env.n_actions[0] for m in record.moves(0)
             )
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 1000])
+def test_random_draws_its_actions_as_randrange_would(n: int) -> None:
+    """The random player draws without ``randrange``'s frames: the same numbers, in order."""
+    from arena.agents.scripted.random_player import _below
+
+    for seed in range(20):
+        ours, theirs = random.Random(seed), random.Random(seed)
+        assert [_below(ours, n) for _ in range(200)] == [theirs.randrange(n) for _ in range(200)]

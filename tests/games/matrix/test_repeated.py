@@ -225,3 +225,35 @@ def test_render_ansi_lists_moves_by_name() -> None:
     env.reset(seed=0)
     env.step({"player_0": 0, "player_1": 1})
     assert "1: cooperate, defect" in env.render()
+
+
+@pytest.mark.parametrize("game_id", ["matrix/prisoners-dilemma-v0", "matrix/custom-v0"])
+def test_a_game_pickled_mid_match_plays_on_with_its_views(game_id: str) -> None:
+    """Observations are views of the game's arrays, filled as it goes; a copy must keep that."""
+    params = params_for(game_id, rounds=12, noise=0.2)
+    env = make_game(game_id, **params)
+    env.reset(seed=4)
+    rng = np.random.default_rng(0)
+    moves = [{a: int(rng.integers(env.action_space(a).n)) for a in env.agents} for _ in range(12)]
+    for actions in moves[:5]:
+        env.step(actions)
+    clone = pickle.loads(pickle.dumps(env))
+    finals = []
+    for game in (env, clone):
+        for actions in moves[5:]:
+            observations, *_, infos = game.step(actions)
+        first, second = game.possible_agents
+        assert observations[first]["round"] == 12 == game.rounds_played
+        history = observations[first]["history"]
+        assert (observations[second]["history"][:, 0] == history[:, 1]).all()
+        finals.append((history.tolist(), infos[first]["payoffs"]))
+    assert finals[0] == finals[1]  # the clone trembled as the original did, too
+
+
+def test_observation_spaces_are_made_when_asked_and_unknown_agents_refused() -> None:
+    env = make_game("matrix/stag-hunt-v0", rounds=3)
+    observations, _ = env.reset(seed=0)
+    space = env.observation_space("player_1")
+    assert space is env.observation_space("player_1") and space.contains(observations["player_1"])
+    with pytest.raises(KeyError):
+        env.observation_space("player_9")
