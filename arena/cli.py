@@ -391,7 +391,8 @@ def run(
             if report.widest_ci is None
             else f", widest 95% interval {report.widest_ci:.0f} points"
         )
-        summary += f"; {report.rounds} rounds, {report.stopped}{widest}"
+        rounds = "" if "rounds played" in report.stopped else f"{report.rounds} rounds, "
+        summary += f"; {rounds}{report.stopped}{widest}"
     typer.echo(printable(summary))
     if any(agent.is_llm for agent in config.agents):
         _print_llm_totals(db_path, config.name)

@@ -271,3 +271,10 @@ def test_the_docstring_example_runs() -> None:
 
     result = doctest.testmod(arena.swiss)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_arena_run_says_how_the_schedule_ended(tmp_path: Path) -> None:
+    example = Path(__file__).parents[2] / "examples" / "swiss-prisoners-dilemma.toml"
+    done = run_cli("run", example, "--db", tmp_path / "a.db", "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("; 5 rounds played")
