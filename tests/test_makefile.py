@@ -33,4 +33,4 @@ def test_demo_installs_the_local_model_and_no_test_tools(tmp_path: Path) -> None
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_test_installs_the_test_tools_and_the_sdks(tmp_path: Path) -> None:
     commands = planned_commands("test", tmp_path)
-    assert any('".[dev,llm,local]"' in c for c in commands), commands
+    assert any('".[dev,llm,local,ray]"' in c for c in commands), commands
