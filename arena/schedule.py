@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from arena.seeding import match_seed
+from arena.seeding import match_seed, match_seeds
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,8 @@ def round_robin(
         else:
             seatings.append(group)
     order = [s for _ in range(repetitions) for s in seatings]
-    return [Fixture(i, seats, match_seed(seed, i)) for i, seats in enumerate(order)]
+    seeds = match_seeds(seed, len(order))
+    return [Fixture(i, seats, s) for i, (seats, s) in enumerate(zip(order, seeds))]
 
 
 def random_groups(n_agents: int, n_seats: int, *, matches: int, seed: int = 0) -> list[Fixture]:
@@ -112,6 +113,7 @@ def random_groups(n_agents: int, n_seats: int, *, matches: int, seed: int = 0) -
     deck: list[int] = []
     at = 0
     fixtures: list[Fixture] = []
+    seeds = match_seeds(seed, matches)
     for index in range(matches):
         if len(deck) - at >= n_seats:
             group = deck[at : at + n_seats]
@@ -132,7 +134,7 @@ def random_groups(n_agents: int, n_seats: int, *, matches: int, seed: int = 0) -
         seats = tuple(group[(seat - shift) % n_seats] for seat in range(n_seats))
         for seat, agent in enumerate(seats):
             counts[agent][seat] += 1
-        fixtures.append(Fixture(index, seats, match_seed(seed, index)))
+        fixtures.append(Fixture(index, seats, seeds[index]))
     return fixtures
 
 
@@ -255,7 +257,8 @@ def gauntlet(
             if swap_seats:
                 seatings.append((ref, agent))
     order = [s for _ in range(repetitions) for s in seatings]
-    return [Fixture(i, seats, match_seed(seed, i)) for i, seats in enumerate(order)]
+    seeds = match_seeds(seed, len(order))
+    return [Fixture(i, seats, s) for i, (seats, s) in enumerate(zip(order, seeds))]
 
 
 @dataclass(frozen=True)
