@@ -347,4 +347,6 @@ class FixturePlayer:
             records = self.play(fixtures)
             written = write([r for r in records if isinstance(r, MatchRecord)])
             del records
+        if lock is not None:  # one of a pool's workers: copy the log while the others play
+            store.checkpoint()
         return written

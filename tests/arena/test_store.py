@@ -224,6 +224,27 @@ def test_closing_a_writer_leaves_everything_in_the_database_file(tmp_path: Path)
         assert len(store.results("t")) == 2
 
 
+def test_a_checkpoint_copies_the_log_into_the_file_while_others_stay_connected(
+    tmp_path: Path,
+) -> None:
+    """What a pool's worker does after each batch it stores: the file alone then holds it."""
+    path = tmp_path / "a.db"
+    with Store(path) as store, Store(path) as other:  # the other worker's connection
+        t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=2)
+        store.checkpoint()  # the schema and the tournament
+        store.write_matches(t.id, [record(0), record(1)])
+        before = tmp_path / "before.db"
+        before.write_bytes(path.read_bytes())  # the file alone, without -wal
+        store.checkpoint()
+        after = tmp_path / "after.db"
+        after.write_bytes(path.read_bytes())
+        assert len(other.results("t")) == 2
+    with Store(before, readonly=True) as copy:
+        assert copy.results("t") == []  # the matches were still only in the log
+    with Store(after, readonly=True) as copy:
+        assert len(copy.results("t")) == 2
+
+
 def filled(path: Path) -> Path:
     with Store(path) as store:
         t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=1)
