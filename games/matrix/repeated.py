@@ -227,6 +227,8 @@ class RepeatedMatrixGame(ParallelEnv):
                 self._rewards[0].data.cast("B").cast("d"),
                 self._totals,
                 *self._templates,
+                self.rounds,
+                bool(self.noise) or self.continuation is not None,  # any chance moves
             )
 
     def __getstate__(self) -> dict[str, Any]:
@@ -292,34 +294,38 @@ class RepeatedMatrixGame(ParallelEnv):
             totals,
             template_first,
             template_second,
+            rounds,
+            chance,
         ) = self._pair
         x, y = actions.get(first), actions.get(second)
         if type(x) is not int or not 0 <= x < n_first:
             x = self._invalid_action(actions, 0)
         if type(y) is not int or not 0 <= y < n_second:
             y = self._invalid_action(actions, 1)
-        if self.noise:
+        if chance and self.noise:
             x, y = self._tremble([x, y])
-        r = flat_first[x * n_second + y]
-        s = flat_second[x * n_second + y]
+        cell = x * n_second + y
+        r = flat_first[cell]
+        s = flat_second[cell]
         t = self._round
-        history[2 * t] = x
-        history[2 * t + 1] = y
-        stage_rewards[2 * t] = r
-        stage_rewards[2 * t + 1] = s
+        i = t + t  # row t holds cells 2t and 2t + 1
+        history[i] = x
+        history[i + 1] = y
+        stage_rewards[i] = r
+        stage_rewards[i + 1] = s
         totals[0] += r
         totals[1] += s
         t += 1
         self._round = t
-        done = t >= self.rounds or (
-            self.continuation is not None and self._rng.random() >= self.continuation
+        done = t >= rounds or (
+            chance and self.continuation is not None and self._rng.random() >= self.continuation
         )
         seen_first = template_first.copy()
         seen_first["round"] = t
         seen_second = template_second.copy()
         seen_second["round"] = t
         infos: dict[str, dict[str, Any]] = {first: {}, second: {}}
-        if self.noise:
+        if chance and self.noise:
             infos[first]["played"], infos[second]["played"] = x, y
         if done:
             payoffs = {first: totals[0], second: totals[1]}
