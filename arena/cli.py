@@ -82,12 +82,24 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 DbOption = Annotated[Path, typer.Option("--db", help="The arena database (SQLite file).")]
 
 
+def _warn_shadowed(games: set[str] | None = None, agents: set[str] | None = None) -> None:
+    """Say on stderr which installed plug-ins lose their name to another game or agent (all
+    of them, or those of the names given): one line each."""
+    from arena.registry import AGENTS, GAMES
+
+    for registry, used in ((GAMES, games), (AGENTS, agents)):
+        for name, line in registry.shadowed():
+            if used is None or name in used:
+                typer.echo(f"arena: warning: {line}", err=True)
+
+
 @games_app.command("list")
 @user_errors
 def games_list(as_json: JsonOption = False) -> None:
     """List the registered games."""
     from arena.registry import GAMES
 
+    _warn_shadowed(agents=set())
     entries = [
         {
             "id": e.name,
@@ -172,6 +184,7 @@ def agents_list(
     ] = Path("arena.db"),
 ) -> None:
     """List the registered agents with their declared metadata."""
+    _warn_shadowed(games=set())
     entries = _agent_rows(db)
     if as_json:
         _print_json(entries)
@@ -359,6 +372,7 @@ def run(
     if backend is not None and backend not in BACKENDS:
         raise ConfigError(f"--backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
     config = load_config(file, db=db)
+    _warn_shadowed({config.game_id}, {agent.name for agent in config.agents})
     chosen = backend or config.backend
     if address is not None and chosen != "ray":
         raise ConfigError("--address: only with --backend ray (or backend = 'ray' in the file)")

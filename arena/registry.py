@@ -94,6 +94,7 @@ class Registry:
         self._entries: dict[str, Entry] = {}
         self._plugins_loaded = False
         self._undescribed: set[str] = set()  # plug-ins whose object has not been read yet
+        self._shadowed: list[tuple[str, str, str]] = []  # (name, plug-in, whose the name is)
 
     def register(self, name: str, target: str, summary: str = "", **extra: Any) -> Entry:
         """Add ``name``; registering a name twice is an error."""
@@ -112,13 +113,33 @@ class Registry:
             return
         self._plugins_loaded = True
         for point in entry_points(group=self.group):
-            if point.name not in self._entries:  # built-ins, then the first plug-in, win
-                dist = getattr(point, "dist", None)
-                plugin = dist.name if dist is not None else point.value.partition(":")[0]
-                self._entries[point.name] = Entry(
-                    point.name, point.value, "plug-in", {"plugin": plugin}
+            dist = getattr(point, "dist", None)
+            plugin = dist.name if dist is not None else point.value.partition(":")[0]
+            taken = self._entries.get(point.name)
+            if taken is not None:  # built-ins, then the first plug-in, win: said, not hidden
+                owner = taken.extra.get("plugin")
+                self._shadowed.append(
+                    (point.name, plugin, f"plug-in {owner}" if owner else "a built-in")
                 )
-                self._undescribed.add(point.name)
+                continue
+            self._entries[point.name] = Entry(
+                point.name, point.value, "plug-in", {"plugin": plugin}
+            )
+            self._undescribed.add(point.name)
+
+    def shadowed(self) -> list[tuple[str, str]]:
+        """``(name, one line saying so)`` for each plug-in entry point that is not used
+        because its name was taken (by a built-in, or by a plug-in found first): a user who
+        installed it would otherwise play the other one under its name without a word."""
+        self._load_plugins()
+        return [
+            (
+                name,
+                f"plug-in {plugin}'s {self.kind} {name!r} is not used: {owner} has that name; "
+                "rename it in the plug-in's entry points",
+            )
+            for name, plugin, owner in self._shadowed
+        ]
 
     def _described(self, entry: Entry) -> Entry:
         """A plug-in's entry with what its object declares (imported once, here), or, when

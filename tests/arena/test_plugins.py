@@ -31,7 +31,8 @@ GAME = "example/travelers-dilemma-v0"
 KEY_ENV = "ARENA_PLUGIN_TEST_KEY"
 
 # A plug-in whose games cannot be loaded: one names a module that does not exist, the other a
-# module that raises when it is imported (a plug-in needing something this machine lacks).
+# module that raises when it is imported (a plug-in needing something this machine lacks). Its
+# agent takes a built-in's name.
 BROKEN_PYPROJECT = """
 [build-system]
 requires = ["setuptools>=77"]
@@ -44,6 +45,9 @@ version = "0.1.0"
 [project.entry-points."arena.games"]
 "broken/missing-v0" = "arena_plugin_broken_missing:Game"
 "broken/raises-v0" = "arena_plugin_broken:Game"
+
+[project.entry-points."arena.agents"]
+"tit-for-tat" = "arena_plugin_broken:TitForTat"
 
 [tool.setuptools]
 py-modules = ["arena_plugin_broken"]
@@ -184,6 +188,37 @@ def test_a_broken_plugin_fails_on_one_line_where_it_is_used(
     assert not (tmp_path / "arena.db").exists()
     played = arena(site, "play", game, "--against", "undercut", "--db", tmp_path / "arena.db")
     assert_one_line_error(played, "plug-in arena-plugin-broken", reason)
+
+
+SHADOWED = (
+    "arena: warning: plug-in arena-plugin-broken's agent 'tit-for-tat' is not used: a built-in "
+    "has that name; rename it in the plug-in's entry points"
+)
+
+
+def test_a_plugin_that_takes_a_builtins_name_is_said_to_be_unused(
+    site: Path, tmp_path: Path
+) -> None:
+    listed = arena(site, "agents", "list", "--json", "--db", tmp_path / "arena.db")
+    assert listed.returncode == 0
+    assert listed.stderr.splitlines() == [SHADOWED]
+    agents = {agent["name"]: agent for agent in json.loads(listed.stdout)}
+    assert agents["tit-for-tat"]["axelrod_name"] == "Tit For Tat"  # the built-in
+    toml = tmp_path / "t.toml"
+    toml.write_text(
+        '[tournament]\nname = "t"\nseed = 1\nworkers = 1\n\n'
+        '[game]\nid = "matrix/prisoners-dilemma-v0"\nrounds = 3\n\n'
+        '[[agents]]\nname = "tit-for-tat"\n[[agents]]\nname = "always-defect"\n',
+        encoding="utf-8",
+    )
+    ran = arena(site, "run", toml, "--db", tmp_path / "arena.db", "--quiet")
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stderr.splitlines() == [SHADOWED]
+    with Store(tmp_path / "arena.db", readonly=True) as store:
+        payoffs = {r.agents: r.payoffs for r in store.results("t")}
+    assert payoffs[("tit-for-tat", "always-defect")] == (2.0, 7.0)  # the built-in's play
+    games = arena(site, "games", "list")
+    assert (games.returncode, games.stderr) == (0, "")  # a clash of agents, not of games
 
 
 def test_agents_list_shows_the_plugin_agent_with_its_metadata(site: Path, tmp_path: Path) -> None:
