@@ -829,6 +829,41 @@ class Store:
             for match_id, index, outcome, metrics in rows
         ]
 
+    def sides(self, tournament: str) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
+        """``(match_index, outcome, metrics)`` of every match whose outcome or metrics has a
+        ``teams`` or ``roles`` list, each dictionary holding only those lists: what rating by
+        team and role reads. SQLite picks them out (a text search first, then its JSON
+        functions), so a tournament without teams decodes nothing: 36,000 matrix matches
+        took 2.5 s through ``outcomes``."""
+        if self.version < 5:
+            return []
+        picked = ", ".join(
+            f"CASE WHEN json_type(m.{column}, '$.{key}') = 'array' "
+            f"THEN json_extract(m.{column}, '$.{key}') END"
+            for column in ("outcome", "metrics")
+            for key in ("teams", "roles")
+        )
+        named = " OR ".join(
+            f"instr(m.{column}, '\"{key}\"') > 0"
+            for column in ("outcome", "metrics")
+            for key in ("teams", "roles")
+        )
+        rows = self._db.execute(
+            f"SELECT m.match_index, {picked} FROM matches m"
+            " JOIN tournaments t ON t.id = m.tournament_id"
+            f" WHERE t.name = ? AND ({named}) ORDER BY m.match_index",
+            (tournament,),
+        )
+        found = []
+        for index, *lists in rows:
+            outcome_teams, outcome_roles, metrics_teams, metrics_roles = (
+                None if value is None else json.loads(value) for value in lists
+            )
+            outcome = {k: v for k, v in (("teams", outcome_teams), ("roles", outcome_roles)) if v}
+            metrics = {k: v for k, v in (("teams", metrics_teams), ("roles", metrics_roles)) if v}
+            found.append((index, outcome, metrics))
+        return found
+
     def feedback(self, tournament: str) -> list[dict[str, Any]]:
         """Every stored round of a feedback schedule, by experiment then round."""
         if self.version < 5:

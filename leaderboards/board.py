@@ -373,8 +373,8 @@ def stored_sides(store: Store, results: Sequence[Result]) -> list[Sides | None] 
     for name in dict.fromkeys(result.tournament for result in results):
         if name is None:
             continue
-        for row in store.outcomes(name):
-            stored[name, row["match_index"]] = match_sides(row["outcome"], row["metrics"])
+        for index, outcome, metrics in store.sides(name):
+            stored[name, index] = match_sides(outcome, metrics)
     sides = [stored.get((result.tournament, result.match_index)) for result in results]
     if all(side is None for side in sides):
         return None

@@ -245,6 +245,41 @@ def test_a_checkpoint_copies_the_log_into_the_file_while_others_stay_connected(
         assert len(copy.results("t")) == 2
 
 
+def test_sides_are_the_teams_and_roles_lists_of_outcomes_and_metrics(tmp_path: Path) -> None:
+    """``Store.sides`` picks in SQL what rating by team reads from ``Store.outcomes``."""
+    from dataclasses import replace
+
+    from arena.leaderboards.board import match_sides
+
+    kinds = [
+        ({"teams": ["village", "werewolves"], "roles": ["seer", "werewolf"]}, {}),
+        ({}, {"roles": ["buyer", "seller"]}),
+        ({"roles": {"buyer": 0}}, {"teams": []}),  # neither a list of names
+        ({"teams": "village"}, {"x": 1}),  # the key, not a list
+        ({"note": 'the "teams" word, not the key'}, {}),
+        ({"teams": ["a", "b"]}, {"roles": ["r", "s"], "solver": {"regret": [0.5, 1.5]}}),
+        ({}, {}),
+    ]
+    with Store(tmp_path / "a.db") as store:
+        t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=len(kinds))
+        base = record(0)
+        store.write_matches(
+            t.id,
+            [
+                replace(base, match_index=k, outcome=outcome, metrics=metrics)
+                for k, (outcome, metrics) in enumerate(kinds)
+            ],
+        )
+        found = {index: match_sides(o, m) for index, o, m in store.sides("t")}
+        expected = {
+            row["match_index"]: match_sides(row["outcome"], row["metrics"])
+            for row in store.outcomes("t")
+        }
+    assert {k: v for k, v in found.items() if v} == {k: v for k, v in expected.items() if v}
+    assert set(found) == {0, 1, 2, 3, 5}  # 4 and 6 name neither key: not decoded
+    assert found[5] is not None and found[5].roles == ("r", "s")
+
+
 def filled(path: Path) -> Path:
     with Store(path) as store:
         t = store.open_tournament("t", game_id="g", config={}, seed=0, n_matches=1)
