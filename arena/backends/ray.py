@@ -178,12 +178,13 @@ def play_batch(
     services: tuple[Any, Any, Keys] | None,
 ) -> BatchResult:
     """A Ray task: play ``fixtures`` of ``plan`` and return them encoded for the driver."""
-    from arena.store import prepare_matches
-
     started = time.perf_counter()
     if services is None:
-        played = _player_for(plan_key, plan).play(fixtures)
-        encoded = prepare_matches([r for r in played if isinstance(r, MatchRecord)])
+        # A replayed match's turns are encoded once, for the match it replays (and pickled
+        # back once: the batch's replays share the objects).
+        player = _player_for(plan_key, plan)
+        played = player.play(fixtures)
+        encoded = player.encode([r for r in played if isinstance(r, MatchRecord)])
         return BatchResult(encoded, seconds=time.perf_counter() - started)
     from arena.agents.llm.provider import answered_endpoints, use_cluster_limits
 
@@ -200,7 +201,7 @@ def play_batch(
         use_cluster_limits(None)
     records = [r for r in outcomes if isinstance(r, MatchRecord)]
     voids = [r for r in outcomes if isinstance(r, VoidMatch)]
-    encoded = prepare_matches(records)
+    encoded = player.encode(records)
     return BatchResult(encoded, voids, cache.replies, answered, time.perf_counter() - started)
 
 

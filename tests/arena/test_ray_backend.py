@@ -125,11 +125,13 @@ def command(pid: int) -> bytes:
     "text",
     [
         NOISY.format(name="noisy", rounds=30, repetitions=3),
+        # No noise: the deterministic pairings are played once and replayed, encoded once
+        NOISY.format(name="replays", rounds=30, repetitions=4).replace("noise = 0.05", ""),
         (Path(__file__).parents[2] / "examples" / "werewolf-scripted.toml")
         .read_text()
         .replace("games_per_role = 10", "games_per_role = 1"),
     ],
-    ids=["matrix-with-noise", "werewolf-role-balanced"],
+    ids=["matrix-with-noise", "matrix-with-replays", "werewolf-role-balanced"],
 )
 def test_ray_stores_what_the_local_backend_stores(
     ray_cluster: Any, write_toml: Callable[..., Path], tmp_path: Path, text: str
