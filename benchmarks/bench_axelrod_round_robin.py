@@ -25,7 +25,7 @@ from importlib.metadata import version
 from pathlib import Path
 from statistics import median
 
-from machine_info import machine  # benchmarks/ is on the path when a script runs
+from machine_info import machine, publish  # benchmarks/ is on the path when a script runs
 
 TURNS = 200
 REPETITIONS = 10
@@ -317,12 +317,7 @@ def main() -> None:
         "matches was 0.94 to 1.65 times one worker's, and two workers took 1.1x to 1.8x less",
         "wall time than one; a pure-Python loop in two processes at once showed the same.",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_write:
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(text)
-        print(f"wrote {RESULTS}")
+    publish(lines, RESULTS, write=not args.no_write)
     if mismatches:
         raise SystemExit(1)
 

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from machine_info import machine  # benchmarks/ is on the path when a script runs
+from machine_info import machine, publish  # benchmarks/ is on the path when a script runs
 
 AGENTS = 100
 RESULTS_COUNT = 1_000_000
@@ -290,12 +290,7 @@ def main() -> None:
         "bootstrap counts the distinct (first, second, score) outcomes once and draws each "
         "round's counts from one multinomial, so a round is one fit of a 100 x 100 matrix.",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.quick:
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(text)
-        print(f"wrote {RESULTS}")
+    publish(lines, RESULTS, write=not args.quick)
     if not args.quick and not (met and agrees and same_draws and rho > 0.99):
         raise SystemExit(1)
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from machine_info import machine  # benchmarks/ is on the path when a script runs
+from machine_info import machine, publish  # benchmarks/ is on the path when a script runs
 
 AGENTS = 20
 SEATS = 5
@@ -136,12 +136,7 @@ def main() -> None:
         f"A leaderboard's bootstrap refits once per round: at this size about "
         f"{round_seconds:.1f} s a round.",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.quick:
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(text)
-        print(f"wrote {RESULTS}")
+    publish(lines, RESULTS, write=not args.quick)
     if not (same and met and rho > 0.95):
         raise SystemExit(1)
 

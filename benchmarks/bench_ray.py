@@ -23,7 +23,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from machine_info import machine  # benchmarks/ is on the path when a script runs
+from machine_info import machine, publish  # benchmarks/ is on the path when a script runs
 
 STRATEGIES = [
     "alternator",
@@ -196,11 +196,7 @@ def main() -> None:
         "match is about 3 KB encoded), and that joining a real cluster costs what starting the",
         "local instance did.",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_write:
-        RESULTS.write_text(text)
-        print(f"wrote {RESULTS}")
+    publish(lines, RESULTS, write=not args.no_write)
     if not identical:
         raise SystemExit(1)
 

@@ -28,7 +28,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from machine_info import machine  # benchmarks/ is on the path when a script runs
+from machine_info import machine, publish  # benchmarks/ is on the path when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("results") / "solver_cold_start.md"
@@ -120,11 +120,7 @@ def main() -> None:
             run("import quantecon", base_env, Path(folder))[0] for _ in range(repeats)
         )
         lines.append(f"| `import quantecon` alone, median of {repeats} | {quantecon:.2f} | | |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.quick:
-        RESULTS.write_text(text)
-        print(f"written to {RESULTS}")
+    publish(lines, RESULTS, write=not args.quick)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
-from machine_info import machine  # benchmarks/ is on the path when a script runs
+from machine_info import machine, publish  # benchmarks/ is on the path when a script runs
 
 RESULTS = Path(__file__).with_name("results") / "solver_enumeration.md"
 SEED = 20261123
@@ -209,11 +209,7 @@ def main() -> None:
             f"{disagreements}."
         )
     lines += ["", "Goals and checks:", *verdicts]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.quick:
-        RESULTS.write_text(text)
-        print(f"written to {RESULTS}")
+    publish(lines, RESULTS, write=not args.quick)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from statistics import median
 from typing import Any
 
 import numpy as np
-from machine_info import machine  # benchmarks/ is on the path when a script runs
+from machine_info import machine, publish  # benchmarks/ is on the path when a script runs
 
 STRATEGIES = 200
 TURNS = 200
@@ -307,12 +307,7 @@ def main() -> None:
         "squares the 4x4 transition matrix (8 squarings for 200 turns) per pair in one jitted",
         "loop, and each unordered pair is computed once for both seats.",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not (args.quick or args.no_write):
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(text)
-        print(f"wrote {RESULTS}")
+    publish(lines, RESULTS, write=not (args.quick or args.no_write))
     if not all(ok for _, ok in checks) or not met:
         raise SystemExit(1)
 

@@ -30,7 +30,7 @@ from statistics import median
 from typing import TypeVar
 
 import numpy as np
-from machine_info import machine  # benchmarks/ is on the path when a script runs
+from machine_info import machine, publish  # benchmarks/ is on the path when a script runs
 
 Result = TypeVar("Result")
 RESULTS = Path(__file__).with_name("results") / "solver_zero_sum.md"
@@ -161,12 +161,7 @@ def main() -> None:
         "Bland's rule after degenerate stretches), refined at the optimal basis.",
     ]
     lines += [f"- disagreement: {failure}" for failure in failures]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_write:
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(text)
-        print(f"wrote {RESULTS}")
+    publish(lines, RESULTS, write=not args.no_write)
     if failures:
         raise SystemExit(1)
 

@@ -18,3 +18,14 @@ def machine() -> str:
     except OSError:
         pass
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def publish(lines: list[str], results: Path, write: bool) -> None:
+    """Print a benchmark's table and, when ``write``, keep it as ``results`` (the committed
+    figures): every script ends the same way."""
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if write:
+        results.parent.mkdir(exist_ok=True)
+        results.write_text(text)
+        print(f"wrote {results}")
