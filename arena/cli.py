@@ -82,6 +82,14 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 DbOption = Annotated[Path, typer.Option("--db", help="The arena database (SQLite file).")]
 
 
+def _per_second(per_second: float) -> str:
+    """A rate with the digits that say something: 473, 12.5, 0.27 (language models play a
+    match in seconds, where a whole-number rate would print 0)."""
+    if per_second >= 100 or per_second == 0:
+        return f"{per_second:.0f}"
+    return f"{per_second:.3g}"
+
+
 def _warn_shadowed(games: set[str] | None = None, agents: set[str] | None = None) -> None:
     """Say on stderr which installed plug-ins lose their name to another game or agent (all
     of them, or those of the names given): one line each."""
@@ -397,7 +405,8 @@ def run(
     summary = (
         f"{report.name}: {report.total} matches ({report.played} played, "
         f"{report.already_stored} already stored{void}) in {report.seconds:.2f} s "
-        f"({rate:.0f} matches/s, {report.workers} workers) -> {report.db}"
+        f"({_per_second(rate)} matches/s, {report.workers} "
+        f"worker{'' if report.workers == 1 else 's'}) -> {report.db}"
     )
     if report.stopped is not None:  # a schedule played in rounds: how it ended
         widest = (

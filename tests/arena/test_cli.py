@@ -60,8 +60,10 @@ def test_run_show_publish(write_toml: Callable[..., Path], tmp_path: Path) -> No
     result = run_cli("run", path, "--db", db, "--workers", "2")
     assert result.returncode == 0, result.stderr
     assert "cli: 40 matches (40 played, 0 already stored)" in result.stdout
-    again = run_cli("run", path, "--db", db)
+    assert "matches/s, 2 workers) ->" in result.stdout
+    again = run_cli("run", path, "--db", db, "--workers", "1")
     assert "(0 played, 40 already stored)" in again.stdout
+    assert "(0 matches/s, 1 worker) ->" in again.stdout
 
     shown = run_cli("leaderboard", "show", "--db", db, "--tournament", "cli", "--json")
     assert shown.returncode == 0, shown.stderr
@@ -308,3 +310,13 @@ def test_a_second_run_of_the_same_tournament_is_refused_while_one_runs(
     assert_one_line_error(result, "another arena run is playing tournament 't' right now")
     assert other.returncode == 0, other.stderr  # another tournament in the same file may run
     assert run_cli("run", path, "--db", db, "-q").returncode == 0  # the lock went with it
+
+
+@pytest.mark.parametrize(
+    ("rate", "printed"), [(0.0, "0"), (0.2712, "0.271"), (12.54, "12.5"), (473.4, "473")]
+)
+def test_a_run_rate_keeps_the_digits_that_say_something(rate: float, printed: str) -> None:
+    """A language-model tournament plays a match in seconds: its rate must not print as 0."""
+    from arena.cli import _per_second
+
+    assert _per_second(rate) == printed
