@@ -12,6 +12,15 @@ import pytest
 
 ARENA = Path(sys.executable).with_name("arena")
 
+# Numba keeps a kernel's cache as an index file and data files. Two processes that compile the
+# same kernel at once can leave an index naming the other's data, and loading it later calls a
+# null pointer (numba#4807, numba#10128). In a fresh clone both xdist workers compile every
+# kernel at about the same time, and one worker segfaulted in two runs of the solver tests. So
+# each worker, and every command it starts, gets a cache of its own.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _XDIST_WORKER and "NUMBA_CACHE_DIR" not in os.environ:
+    os.environ["NUMBA_CACHE_DIR"] = str(Path(sys.prefix) / "numba-cache" / _XDIST_WORKER)
+
 QUICK_TOURNAMENT = """
 [tournament]
 name = "{name}"
